@@ -1,0 +1,21 @@
+package io.codex;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point of {@code codex.jar}: {@code run}, {@code token} (and more with later issues). */
+@Command(name = "codex", mixinStandardHelpOptions = true, version = "codex 0.1.0",
+    description = "Reactive data and geospatial platform: device telemetry into Kafka, live maps, analytics.",
+    subcommands = {RunCommand.class, TokenCommand.class})
+public final class Codex implements Runnable {
+  public static void main(String[] args) {
+    // only `run` logs to stdout; the other commands keep stdout for their result (e.g. a token)
+    if (args.length == 0 || !args[0].equals("run")) System.setProperty("codex.logTarget", "System.err");
+    System.exit(new CommandLine(new Codex()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

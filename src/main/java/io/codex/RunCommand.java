@@ -1,0 +1,99 @@
+package io.codex;
+
+import io.codex.config.ConfigException;
+import io.codex.launcher.AuthBootstrap;
+import io.codex.launcher.JvmLimits;
+import io.codex.launcher.LaunchSettings;
+import io.codex.launcher.Platform;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code codex run}: the platform, in embedded mode unless configured otherwise. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run Codex (embedded mode unless configured otherwise).")
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data-dir", description = "where embedded mode keeps its state (default ./data)")
+  Path dataDir;
+
+  @Option(names = "--http-port", description = "REST, WebSocket, map and metrics port (default 8080)")
+  Integer httpPort;
+
+  @Option(names = "--mqtt-port", description = "MQTT port (default 1883)")
+  Integer mqttPort;
+
+  @Option(names = "--cluster", description = "join a Hazelcast cluster (cluster-config/cluster.xml)")
+  boolean cluster;
+
+  @Option(names = "--simulate", description = "also run a simulated fleet of N devices (arrives with the simulator)")
+  Integer simulate;
+
+  @Option(names = "--config", description = "config file (default conf/config.yaml when present)")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> flags = new HashMap<>();
+    if (dataDir != null) flags.put("dataDir", dataDir.toString());
+    if (httpPort != null) flags.put("http.port", httpPort);
+    if (mqttPort != null) flags.put("mqtt.port", mqttPort);
+    if (cluster) flags.put("cluster.enabled", true);
+    Platform platform;
+    try {
+      JsonObject cfg = Cli.loadConfig(config, flags);
+      LaunchSettings launch = LaunchSettings.from(cfg);
+      if (JvmLimits.needsRelaunch(launch)) {
+        return JvmLimits.relaunch(launch, spec.commandLine().getParseResult().originalArgs());
+      }
+      platform = Platform.prepare(cfg);
+    } catch (ConfigException e) {
+      return Cli.badConfig(e);
+    }
+    if (simulate != null) {
+      System.err.println("codex: --simulate is not available in this build yet; starting without a simulated fleet");
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      platform.close();
+      stopped.countDown();
+    }, "codex-shutdown"));
+    try {
+      platform.start();
+    } catch (Exception e) {
+      System.err.println("codex: start failed: " + e.getMessage());
+      return 1;
+    }
+    printBanner(platform);
+    stopped.await();
+    return 0;
+  }
+
+  private static void printBanner(Platform p) {
+    StringBuilder b = new StringBuilder();
+    String base = "http://localhost:" + p.httpPort();
+    b.append("\nCodex is ready").append(p.launch().embeddedKafka() ? " (embedded mode)" : "").append('\n');
+    b.append("  API        ").append(base).append("/api/v1\n");
+    b.append("  API docs   ").append(base).append("/docs\n");
+    b.append("  health     ").append(base).append("/health/ready\n");
+    b.append("  metrics    ").append(base).append("/metrics\n");
+    b.append("  kafka      ").append(p.bootstrapServers()).append('\n');
+    b.append("  data dir   ").append(p.launch().dataDir().toAbsolutePath().normalize()).append('\n');
+    if (!p.newSecrets().isEmpty()) {
+      b.append("\nAPI client credentials (shown once; only their hashes are kept):\n");
+      for (AuthBootstrap.NewSecret s : p.newSecrets()) {
+        b.append("  ").append(String.format("%-10s", s.clientId())).append(' ').append(s.secret()).append('\n');
+      }
+      b.append("Get a token: curl -s -u <client>:<secret> -X POST ").append(base).append("/api/v1/auth/token\n");
+    }
+    System.out.println(b);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,233 @@
+package io.codex.launcher;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import io.codex.api.ApiConfig;
+import io.codex.api.ApiVerticle;
+import io.codex.api.Status;
+import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.TopicAdmin;
+import io.codex.codecs.Codecs;
+import io.codex.embedded.EmbeddedKafka;
+import io.codex.security.AuthSettings;
+import io.codex.security.DeviceRegistryVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Codex node: validates the configuration, starts the embedded broker when no external Kafka
+ * is configured, creates Vert.x (clustered or not, with metrics), registers the codecs once,
+ * creates the topics, deploys the verticles and marks the node ready. {@link #close} undoes it in
+ * reverse order: in-flight requests finish and the producer is flushed before the broker stops.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Platform.class);
+  private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
+
+  private final JsonObject config;
+  private final LaunchSettings launch;
+  private final List<AuthBootstrap.NewSecret> newSecrets;
+  private FileChannel lockChannel;
+  private FileLock lock;
+  private EmbeddedKafka broker;
+  private Vertx vertx;
+  private KafkaProducer<String, String> producer;
+  private KafkaClientMetrics producerMetrics;
+  private final List<String> deployments = new ArrayList<>();
+
+  private Platform(JsonObject config, LaunchSettings launch, List<AuthBootstrap.NewSecret> newSecrets) {
+    this.config = config;
+    this.launch = launch;
+    this.newSecrets = newSecrets;
+  }
+
+  /**
+   * Checks every section of the configuration (so that a bad key fails before anything starts)
+   * and resolves what the verticles need: the Kafka address and the auth material.
+   */
+  public static Platform prepare(JsonObject config) {
+    LaunchSettings launch = LaunchSettings.from(config);
+    if (launch.embeddedKafka()) {
+      config.getJsonObject("kafka").put("bootstrapServers", "127.0.0.1:" + launch.kafkaPort());
+    }
+    KafkaSettings.from(config);
+    ApiConfig.from(config);
+    List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
+    AuthSettings.from(config);
+    return new Platform(config, launch, created);
+  }
+
+  public Platform start() throws Exception {
+    long t0 = System.nanoTime();
+    Files.createDirectories(launch.dataDir());
+    lockDataDir();
+    log.info("configuration [config: {}]", ConfigLoader.redacted(config).encode());
+    CompletableFuture<Void> brokerUp = CompletableFuture.completedFuture(null);
+    if (launch.embeddedKafka()) {
+      broker = new EmbeddedKafka(launch.dataDir().resolve("kafka"), launch.kafkaPort(), launch.controllerPort());
+      brokerUp = CompletableFuture.runAsync(() -> {
+        try {
+          broker.start();
+        } catch (IOException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      });
+    }
+    vertx = createVertx();
+    Codecs.registerAll(vertx);
+    try {
+      brokerUp.get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getCause().getMessage(), e.getCause());
+    }
+    KafkaSettings kafka = KafkaSettings.from(config);
+    producer = KafkaProducer.createShared(vertx, ApiVerticle.SHARED_PRODUCER, kafka.producerConfig());
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      producerMetrics = new KafkaClientMetrics(producer.unwrap());
+      producerMetrics.bindTo(registry);
+    }
+    try (TopicAdmin admin = new TopicAdmin(vertx, kafka)) {
+      await(admin.ensureTopics(), "creating the Kafka topics at " + kafka.bootstrapServers());
+    }
+    deploy(DeviceRegistryVerticle.class.getName(), 1);
+    deploy(ApiVerticle.class.getName(), launch.httpInstances());
+    Status.markDeployed(vertx, true);
+    log.info("codex ready [ms: {}, http: {}, kafka: {}, cluster: {}]", (System.nanoTime() - t0) / 1_000_000,
+        ApiConfig.from(config).port(), kafka.bootstrapServers(), launch.cluster());
+    return this;
+  }
+
+  private Vertx createVertx() throws Exception {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory());
+    if (!launch.cluster()) return builder.build();
+    options.getEventBusOptions().setHost(launch.clusterHost()).setPort(launch.clusterPort());
+    Config hz = new FileSystemXmlConfig(launch.clusterConfig().toString());
+    if (!launch.clusterMembers().isEmpty()) {
+      hz.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(launch.clusterMembers());
+      hz.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+    }
+    hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(launch.clusterHost()));
+    return await(builder.with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered(),
+        "joining the cluster");
+  }
+
+  private void deploy(String verticle, int instances) throws Exception {
+    deployments.add(await(vertx.deployVerticle(verticle, new DeploymentOptions()
+        .setConfig(config).setInstances(instances)), "deploying " + verticle));
+  }
+
+  private void lockDataDir() throws IOException {
+    lockChannel = FileChannel.open(launch.dataDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    lock = lockChannel.tryLock();
+    if (lock == null) {
+      lockChannel.close();
+      throw new IllegalStateException("another Codex is running on data dir " + launch.dataDir().toAbsolutePath());
+    }
+  }
+
+  private static <T> T await(Future<T> f, String what) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(what + " timed out after " + STEP_TIMEOUT.toSeconds() + " s", e);
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public JsonObject config() {
+    return config;
+  }
+
+  public LaunchSettings launch() {
+    return launch;
+  }
+
+  public int httpPort() {
+    return ApiConfig.from(config).port();
+  }
+
+  public String bootstrapServers() {
+    return KafkaSettings.from(config).bootstrapServers();
+  }
+
+  /** API client secrets generated at this start (first start only): shown once, then only hashes remain. */
+  public List<AuthBootstrap.NewSecret> newSecrets() {
+    return newSecrets;
+  }
+
+  @Override
+  public synchronized void close() {
+    long t0 = System.nanoTime();
+    if (vertx != null) {
+      Status.markDeployed(vertx, false);
+      List<String> newestFirst = new ArrayList<>(deployments);
+      java.util.Collections.reverse(newestFirst);
+      for (String id : newestFirst) {
+        quietly(() -> await(vertx.undeploy(id), "undeploy"));
+      }
+      deployments.clear();
+      if (producerMetrics != null) producerMetrics.close();
+      if (producer != null) quietly(() -> await(producer.flush().compose(v -> producer.close()), "closing the producer"));
+      quietly(() -> await(vertx.close(), "closing vert.x"));
+      vertx = null;
+    }
+    if (broker != null) {
+      quietly(() -> {
+        broker.close();
+        return null;
+      });
+      broker = null;
+    }
+    quietly(() -> {
+      if (lock != null) lock.release();
+      if (lockChannel != null) lockChannel.close();
+      return null;
+    });
+    log.info("codex stopped [ms: {}]", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private interface Step {
+    Object run() throws Exception;
+  }
+
+  private static void quietly(Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      log.warn("shutdown step failed: {}", e.getMessage());
+    }
+  }
+}

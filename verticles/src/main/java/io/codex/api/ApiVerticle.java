@@ -1,0 +1,101 @@
+package io.codex.api;
+
+import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.TopicAdmin;
+import io.codex.security.AuditLog;
+import io.codex.security.AuthRoutes;
+import io.codex.security.AuthSettings;
+import io.codex.security.Authenticator;
+import io.codex.security.DeviceRegistry;
+import io.codex.security.DeviceRoutes;
+import io.codex.security.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: one router with correlation ids, CORS, problem+json errors and the route table of
+ * every capability, each route guarded by its {@link io.codex.security.Access} level. Deployed
+ * with several instances; Vert.x spreads connections over them.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+  private static final Logger accessLog = LoggerFactory.getLogger("io.codex.access");
+  /** The name of the one Kafka producer every verticle of a node shares. */
+  public static final String SHARED_PRODUCER = "codex";
+
+  private TopicAdmin admin;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    ApiConfig cfg = ApiConfig.from(config());
+    KafkaSettings kafka = KafkaSettings.from(config());
+    AuthSettings auth = AuthSettings.from(config());
+    TokenService tokens = TokenService.create(vertx, auth);
+    DeviceRegistry registry = DeviceRegistry.shared(vertx);
+    KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx, SHARED_PRODUCER, kafka.producerConfig());
+    admin = new TopicAdmin(vertx, kafka);
+
+    Router router = Router.router(vertx);
+    router.route().handler(Correlation::assign);
+    if (cfg.accessLog()) {
+      router.route().handler(ctx -> {
+        long t0 = System.nanoTime();
+        // the path only: a query string may carry a token (?token= of the live socket)
+        ctx.addEndHandler(v -> accessLog.info("{} {} {} {}ms [correlationId: {}]", ctx.request().method(),
+            ctx.request().path(), ctx.response().getStatusCode(), (System.nanoTime() - t0) / 1_000_000, Correlation.id(ctx)));
+        ctx.next();
+      });
+    }
+    if (!cfg.corsOrigins().isEmpty()) {
+      CorsHandler cors = CorsHandler.create()
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", Correlation.HEADER))
+          .exposedHeaders(Set.of(Correlation.HEADER, "Location", "Retry-After"))
+          .allowCredentials(false);
+      cfg.corsOrigins().forEach(o -> {
+        if (!o.equals("*")) cors.addOrigin(o);
+      });
+      router.route().handler(cors);
+    }
+
+    ApiRoutes routes = new ApiRoutes(router, new Authenticator(tokens, registry), cfg.maxBodyBytes());
+    AuditLog audit = new AuditLog(producer, kafka);
+    return vertx.fileSystem().readFile("io/codex/api/openapi.yaml").compose(openApi -> {
+      new OperationsRoutes(vertx, admin, openApi).mount(routes);
+      new AuthRoutes(tokens, auth, registry).mount(routes);
+      new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
+
+      router.route().failureHandler(Problems::render);
+      for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+        router.errorHandler(status, Problems::render);
+      }
+      Status.publishRoutes(vertx, routes.specsJson());
+      return vertx.createHttpServer(new HttpServerOptions()
+              .setHost(cfg.host())
+              .setPort(cfg.port())
+              .setCompressionSupported(true)
+              .setIdleTimeout(120))
+          .requestHandler(router)
+          .listen();
+    }).onSuccess(s -> {
+      server = s;
+      log.debug("api listening [port: {}]", s.actualPort());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (admin != null) admin.close();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,47 @@
+package io.codex.security;
+
+import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.Topic;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Instant;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes audit events (admin actions, queries, minted tokens) to {@code codex.audit}, keyed by the
+ * actor. Events never carry secrets or tokens.
+ */
+public final class AuditLog {
+  private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+  private final KafkaProducer<String, String> producer;
+  private final String topic;
+
+  public AuditLog(KafkaProducer<String, String> producer, KafkaSettings settings) {
+    this.producer = producer;
+    this.topic = settings.topic(Topic.AUDIT);
+  }
+
+  /**
+   * Records that {@code actor} did {@code action} to {@code target}; completes when Kafka holds it,
+   * or (logged) when it could not be written: the action itself already happened.
+   */
+  public Future<Void> record(String actor, String action, String target, String outcome, JsonObject details) {
+    JsonObject event = new JsonObject()
+        .put("id", UUID.randomUUID().toString())
+        .put("at", Instant.now().toString())
+        .put("actor", actor)
+        .put("action", action)
+        .put("target", target)
+        .put("outcome", outcome);
+    if (details != null) event.put("details", details);
+    return producer.send(KafkaProducerRecord.create(topic, actor, event.encode()))
+        .onFailure(t -> log.warn("audit event not written [action: {}, target: {}]", action, target, t))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+}
