@@ -1,0 +1,77 @@
+package io.codex.testing;
+
+import io.codex.launcher.ConfigLoader;
+import io.codex.launcher.Platform;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A real Codex node for end-to-end tests: the same launcher code as {@code codex run}, with its
+ * own data dir and free ports (embedded Kafka broker included, unless pointed at another node's).
+ */
+public final class TestNode implements AutoCloseable {
+  public final Platform platform;
+  public final Path dataDir;
+  public final int httpPort;
+
+  private TestNode(Platform platform, Path dataDir, int httpPort) {
+    this.platform = platform;
+    this.dataDir = dataDir;
+    this.httpPort = httpPort;
+  }
+
+  /** Ports chosen once per data dir, so that a restart on the same dir finds its broker storage. */
+  public record Ports(int http, int kafka, int controller) {
+    public static Ports free() {
+      return new Ports(freePort(), freePort(), freePort());
+    }
+  }
+
+  public static JsonObject config(Path dataDir, Ports ports, Map<String, Object> overrides) {
+    Map<String, Object> flags = new HashMap<>();
+    flags.put("dataDir", dataDir.toString());
+    flags.put("http.port", ports.http());
+    flags.put("http.host", "127.0.0.1");
+    flags.put("kafka.embedded.port", ports.kafka());
+    flags.put("kafka.embedded.controllerPort", ports.controller());
+    flags.put("http.instances", 2);
+    flags.putAll(overrides);
+    return ConfigLoader.load(null, Map.of(), new Properties(), flags).config();
+  }
+
+  public static TestNode start(Path dataDir, Ports ports, Map<String, Object> overrides) throws Exception {
+    Platform p = Platform.prepare(config(dataDir, ports, overrides)).start();
+    return new TestNode(p, dataDir, ports.http());
+  }
+
+  public static TestNode start(Path dataDir) throws Exception {
+    return start(dataDir, Ports.free(), Map.of());
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + httpPort + path;
+  }
+
+  public String bootstrapServers() {
+    return platform.bootstrapServers();
+  }
+
+  @Override
+  public void close() {
+    platform.close();
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
