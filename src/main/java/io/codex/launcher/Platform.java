@@ -10,6 +10,9 @@ import io.codex.bridge.TopicAdmin;
 import io.codex.codecs.Codecs;
 import io.codex.embedded.EmbeddedKafka;
 import io.codex.security.AuthSettings;
+import io.codex.bridge.TelemetryFeedVerticle;
+import io.codex.ingest.IngestConfig;
+import io.codex.ingest.MqttIngestVerticle;
 import io.codex.security.DeviceRegistryVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -18,7 +21,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaProducer;
+import io.codex.bridge.SharedProducer;
+import io.codex.bridge.Topic;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -54,7 +58,7 @@ public final class Platform implements AutoCloseable {
   private FileLock lock;
   private EmbeddedKafka broker;
   private Vertx vertx;
-  private KafkaProducer<String, String> producer;
+  private SharedProducer producer;
   private KafkaClientMetrics producerMetrics;
   private final List<String> deployments = new ArrayList<>();
 
@@ -75,9 +79,32 @@ public final class Platform implements AutoCloseable {
     }
     KafkaSettings.from(config);
     ApiConfig.from(config);
+    IngestConfig.from(config);
+    resolveNodeId(config, launch);
     List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
     AuthSettings.from(config);
     return new Platform(config, launch, created);
+  }
+
+  /** A stable name for this node (its per-node consumer groups): from conf, else kept in the data dir. */
+  private static void resolveNodeId(JsonObject config, LaunchSettings launch) {
+    JsonObject node = config.getJsonObject("node");
+    if (node == null) config.put("node", node = new JsonObject());
+    String id = node.getString("id", "");
+    if (!id.isBlank()) return;
+    java.nio.file.Path file = launch.dataDir().resolve("node-id");
+    try {
+      if (Files.exists(file)) {
+        id = Files.readString(file).trim();
+      } else {
+        id = "node-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Files.createDirectories(launch.dataDir());
+        Files.writeString(file, id);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot keep the node id in " + file + ": " + e.getMessage(), e);
+    }
+    node.put("id", id);
   }
 
   public Platform start() throws Exception {
@@ -104,17 +131,20 @@ public final class Platform implements AutoCloseable {
       throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getCause().getMessage(), e.getCause());
     }
     KafkaSettings kafka = KafkaSettings.from(config);
-    producer = KafkaProducer.createShared(vertx, ApiVerticle.SHARED_PRODUCER, kafka.producerConfig());
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
-    if (registry != null) {
-      producerMetrics = new KafkaClientMetrics(producer.unwrap());
-      producerMetrics.bindTo(registry);
-    }
     try (TopicAdmin admin = new TopicAdmin(vertx, kafka)) {
       await(admin.ensureTopics(), "creating the Kafka topics at " + kafka.bootstrapServers());
     }
+    producer = SharedProducer.create(vertx, kafka);
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      producerMetrics = new KafkaClientMetrics(producer.raw());
+      producerMetrics.bindTo(registry);
+    }
+    producer.warmUp(java.util.Arrays.stream(Topic.values()).map(kafka::topic).toList(), STEP_TIMEOUT);
     deploy(DeviceRegistryVerticle.class.getName(), 1);
+    deploy(TelemetryFeedVerticle.class.getName(), 1);
     deploy(ApiVerticle.class.getName(), launch.httpInstances());
+    deploy(MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances());
     Status.markDeployed(vertx, true);
     log.info("codex ready [ms: {}, http: {}, kafka: {}, cluster: {}]", (System.nanoTime() - t0) / 1_000_000,
         ApiConfig.from(config).port(), kafka.bootstrapServers(), launch.cluster());
@@ -163,6 +193,11 @@ public final class Platform implements AutoCloseable {
     }
   }
 
+  /** The in-process broker of embedded mode (null with an external Kafka); tests stop and restart it. */
+  public EmbeddedKafka embeddedBroker() {
+    return broker;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -200,7 +235,13 @@ public final class Platform implements AutoCloseable {
       }
       deployments.clear();
       if (producerMetrics != null) producerMetrics.close();
-      if (producer != null) quietly(() -> await(producer.flush().compose(v -> producer.close()), "closing the producer"));
+      if (producer != null) {
+        quietly(() -> {
+          producer.close();
+          return null;
+        });
+        producer = null;
+      }
       quietly(() -> await(vertx.close(), "closing vert.x"));
       vertx = null;
     }

@@ -18,17 +18,19 @@ public final class TestNode implements AutoCloseable {
   public final Platform platform;
   public final Path dataDir;
   public final int httpPort;
+  public final int mqttPort;
 
-  private TestNode(Platform platform, Path dataDir, int httpPort) {
+  private TestNode(Platform platform, Path dataDir, Ports ports) {
     this.platform = platform;
     this.dataDir = dataDir;
-    this.httpPort = httpPort;
+    this.httpPort = ports.http();
+    this.mqttPort = ports.mqtt();
   }
 
   /** Ports chosen once per data dir, so that a restart on the same dir finds its broker storage. */
-  public record Ports(int http, int kafka, int controller) {
+  public record Ports(int http, int kafka, int controller, int mqtt) {
     public static Ports free() {
-      return new Ports(freePort(), freePort(), freePort());
+      return new Ports(freePort(), freePort(), freePort(), freePort());
     }
   }
 
@@ -40,13 +42,15 @@ public final class TestNode implements AutoCloseable {
     flags.put("kafka.embedded.port", ports.kafka());
     flags.put("kafka.embedded.controllerPort", ports.controller());
     flags.put("http.instances", 2);
+    flags.put("mqtt.port", ports.mqtt());
+    flags.put("mqtt.host", "127.0.0.1");
     flags.putAll(overrides);
     return ConfigLoader.load(null, Map.of(), new Properties(), flags).config();
   }
 
   public static TestNode start(Path dataDir, Ports ports, Map<String, Object> overrides) throws Exception {
     Platform p = Platform.prepare(config(dataDir, ports, overrides)).start();
-    return new TestNode(p, dataDir, ports.http());
+    return new TestNode(p, dataDir, ports);
   }
 
   public static TestNode start(Path dataDir) throws Exception {
@@ -55,6 +59,10 @@ public final class TestNode implements AutoCloseable {
 
   public String url(String path) {
     return "http://127.0.0.1:" + httpPort + path;
+  }
+
+  public String mqttUrl() {
+    return "tcp://127.0.0.1:" + mqttPort;
   }
 
   public String bootstrapServers() {

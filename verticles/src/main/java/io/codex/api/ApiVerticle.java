@@ -1,7 +1,13 @@
 package io.codex.api;
 
 import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.Topic;
 import io.codex.bridge.TopicAdmin;
+import io.codex.ingest.IngestConfig;
+import io.codex.ingest.IngestMetrics;
+import io.codex.ingest.InflightLimiter;
+import io.codex.ingest.TelemetryPublisher;
+import io.codex.ingest.TelemetryRoutes;
 import io.codex.security.AuditLog;
 import io.codex.security.AuthRoutes;
 import io.codex.security.AuthSettings;
@@ -16,7 +22,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.kafka.client.producer.KafkaProducer;
+import io.codex.bridge.SharedProducer;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
   private static final Logger accessLog = LoggerFactory.getLogger("io.codex.access");
-  /** The name of the one Kafka producer every verticle of a node shares. */
-  public static final String SHARED_PRODUCER = "codex";
 
   private TopicAdmin admin;
   private HttpServer server;
@@ -42,7 +46,7 @@ public final class ApiVerticle extends VerticleBase {
     AuthSettings auth = AuthSettings.from(config());
     TokenService tokens = TokenService.create(vertx, auth);
     DeviceRegistry registry = DeviceRegistry.shared(vertx);
-    KafkaProducer<String, String> producer = KafkaProducer.createShared(vertx, SHARED_PRODUCER, kafka.producerConfig());
+    SharedProducer producer = SharedProducer.of(vertx);
     admin = new TopicAdmin(vertx, kafka);
 
     Router router = Router.router(vertx);
@@ -69,11 +73,16 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     ApiRoutes routes = new ApiRoutes(router, new Authenticator(tokens, registry), cfg.maxBodyBytes());
-    AuditLog audit = new AuditLog(producer, kafka);
+    AuditLog audit = new AuditLog(vertx, producer, kafka);
     return vertx.fileSystem().readFile("io/codex/api/openapi.yaml").compose(openApi -> {
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
+      IngestConfig ingest = IngestConfig.from(config());
+      InflightLimiter limiter = InflightLimiter.shared(vertx, ingest);
+      IngestMetrics ingestMetrics = IngestMetrics.shared(vertx, limiter);
+      new TelemetryRoutes(vertx, ingest, limiter,
+          new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics), ingestMetrics).mount(routes);
 
       router.route().failureHandler(Problems::render);
       for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

@@ -37,7 +37,8 @@ public final class Problems {
       case 405 -> new Problem(405, "Method Not Allowed", "This method is not allowed on this resource.");
       case 413 -> new Problem(413, "Content Too Large", "The request body is larger than the configured limit.");
       case 415 -> new Problem(415, "Unsupported Media Type", "This content type is not accepted here.");
-      case 503 -> Problem.unavailable(t instanceof ReplyException r && r.getMessage() != null ? r.getMessage() : "The service is busy or not ready; retry shortly.", 1);
+      case 503 -> Problem.unavailable(t instanceof ReplyException r && r.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+          && r.getMessage() != null ? r.getMessage() : "The service is busy or not ready; retry shortly.", 1);
       default -> {
         if (status >= 400 && status < 500 && t instanceof ReplyException r && r.getMessage() != null) {
           yield new Problem(status, "Request Failed", r.getMessage());

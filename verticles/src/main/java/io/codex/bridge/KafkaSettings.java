@@ -21,7 +21,8 @@ public record KafkaSettings(
     int batchSize,
     String compression,
     int requestTimeoutMs,
-    int deliveryTimeoutMs) {
+    int deliveryTimeoutMs,
+    long bufferMemory) {
 
   public static KafkaSettings from(JsonObject config) {
     ConfigReader k = ConfigReader.of(config).section("kafka");
@@ -35,7 +36,7 @@ public record KafkaSettings(
     for (Topic t : Topic.values()) {
       ConfigReader s = topics.section(t.configKey);
       String name = s.string("name", t.defaultName);
-      if (!name.matches("[A-Za-z0-9._-]{1,249}")) {
+      if (!name.matches("[A-Za-z0-9._-]{1,249}") || name.equals(".") || name.equals("..")) {
         throw new ConfigException(s.key("name"), "must be a Kafka topic name ([A-Za-z0-9._-], 1-249 chars), got \"" + name + "\"");
       }
       names.put(t, name);
@@ -46,9 +47,9 @@ public record KafkaSettings(
     if (!compression.matches("none|gzip|snappy|lz4|zstd")) {
       throw new ConfigException(p.key("compression"), "must be one of none, gzip, snappy, lz4, zstd (got \"" + compression + "\")");
     }
-    int requestTimeout = p.integer("requestTimeoutMs", 10_000, 100, 600_000);
+    int requestTimeout = p.integer("requestTimeoutMs", 5_000, 100, 600_000);
     int linger = p.integer("lingerMs", 5, 0, 10_000);
-    int delivery = p.integer("deliveryTimeoutMs", 30_000, 1_000, 3_600_000);
+    int delivery = p.integer("deliveryTimeoutMs", 15_000, 1_000, 3_600_000);
     if (delivery < requestTimeout + linger) {
       throw new ConfigException(p.key("deliveryTimeoutMs"), "must be at least requestTimeoutMs + lingerMs (" + (requestTimeout + linger) + ")");
     }
@@ -62,7 +63,8 @@ public record KafkaSettings(
         p.integer("batchSize", 131_072, 1_024, 16 << 20),
         compression,
         requestTimeout,
-        delivery);
+        delivery,
+        p.bytes("bufferMemory", 64L << 20, 1L << 20, 4L << 30));
   }
 
   public String topic(Topic t) {
@@ -81,8 +83,12 @@ public record KafkaSettings(
     m.put("compression.type", compression);
     m.put("request.timeout.ms", Integer.toString(requestTimeoutMs));
     m.put("delivery.timeout.ms", Integer.toString(deliveryTimeoutMs));
+    // never block an event loop: fail fast instead (see SharedProducer)
+    m.put("max.block.ms", "0");
+    m.put("metadata.max.idle.ms", Long.toString(java.time.Duration.ofDays(1).toMillis()));
+    m.put("buffer.memory", Long.toString(bufferMemory));
     m.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-    m.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    m.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
     return m;
   }
 

@@ -108,15 +108,21 @@ public final class ConfigReader {
     if (!m.matches()) {
       throw new ConfigException(key, "must be a duration such as 500ms, 30s, 10m, 1h or 7d (got \"" + text + "\")");
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "ms" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "ms" : m.group(2);
+      Duration d = switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+      d.toMillis(); // must fit in milliseconds
+      return d;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ConfigException(key, "is too long a duration (got \"" + text + "\")");
+    }
   }
 
   /** Sizes as "512m", "1g", "64k" or a bare number of bytes. */
@@ -127,13 +133,22 @@ public final class ConfigReader {
     if (!m.matches()) {
       throw new ConfigException(key(name), "must be a size such as 64k, 512m or 1g (got \"" + v + "\")");
     }
-    long n = Long.parseLong(m.group(1));
+    long n;
+    try {
+      n = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key(name), "must be between " + min + " and " + max + " bytes (got \"" + v + "\")");
+    }
     if (m.group(2) != null) {
-      n <<= switch (m.group(2).toLowerCase(Locale.ROOT)) {
+      int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
         case "k" -> 10;
         case "m" -> 20;
         default -> 30;
       };
+      if (n > (Long.MAX_VALUE >> shift)) {
+        throw new ConfigException(key(name), "must be between " + min + " and " + max + " bytes (got \"" + v + "\")");
+      }
+      n <<= shift;
     }
     if (n < min || n > max) {
       throw new ConfigException(key(name), "must be between " + min + " and " + max + " bytes (got " + n + ")");

@@ -4,8 +4,8 @@ import io.codex.bridge.KafkaSettings;
 import io.codex.bridge.Topic;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.codex.bridge.SharedProducer;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
-  private final KafkaProducer<String, String> producer;
+  private final Vertx vertx;
+  private final SharedProducer producer;
   private final String topic;
 
-  public AuditLog(KafkaProducer<String, String> producer, KafkaSettings settings) {
+  public AuditLog(Vertx vertx, SharedProducer producer, KafkaSettings settings) {
+    this.vertx = vertx;
     this.producer = producer;
     this.topic = settings.topic(Topic.AUDIT);
   }
@@ -39,7 +41,7 @@ public final class AuditLog {
         .put("target", target)
         .put("outcome", outcome);
     if (details != null) event.put("details", details);
-    return producer.send(KafkaProducerRecord.create(topic, actor, event.encode()))
+    return producer.send(vertx, topic, actor, event.encode())
         .onFailure(t -> log.warn("audit event not written [action: {}, target: {}]", action, target, t))
         .<Void>mapEmpty()
         .otherwiseEmpty();

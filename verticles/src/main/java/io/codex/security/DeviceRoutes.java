@@ -10,8 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.codex.bridge.SharedProducer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,11 +29,11 @@ public final class DeviceRoutes {
 
   private final Vertx vertx;
   private final DeviceRegistry registry;
-  private final KafkaProducer<String, String> producer;
+  private final SharedProducer producer;
   private final AuditLog audit;
   private final String topic;
 
-  public DeviceRoutes(Vertx vertx, DeviceRegistry registry, KafkaProducer<String, String> producer,
+  public DeviceRoutes(Vertx vertx, DeviceRegistry registry, SharedProducer producer,
       KafkaSettings kafka, AuditLog audit) {
     this.vertx = vertx;
     this.registry = registry;
@@ -93,9 +92,9 @@ public final class DeviceRoutes {
     DeviceEntry entry = new DeviceEntry(deviceId, (String) name, gateway, devices, SecretHasher.hash(secret),
         Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     String actor = Authenticator.caller(ctx).subject();
-    producer.send(KafkaProducerRecord.create(topic, deviceId, entry.toStored().encode()))
+    producer.send(vertx, topic, deviceId, entry.toStored().encode())
         .compose(meta -> {
-          DeviceRegistryVerticle.apply(vertx, registry, deviceId, entry, meta.getOffset());
+          DeviceRegistryVerticle.apply(vertx, registry, deviceId, entry, meta.offset());
           return audit.record(actor, "device.create", deviceId, "ok", null);
         })
         .onSuccess(v -> {
@@ -121,9 +120,9 @@ public final class DeviceRoutes {
     String id = ctx.pathParam("deviceId");
     if (registry.find(id).isEmpty()) throw Problem.notFound("No device " + id + ".");
     String actor = Authenticator.caller(ctx).subject();
-    producer.send(KafkaProducerRecord.create(topic, id, (String) null))
+    producer.send(vertx, topic, id, null)
         .compose(meta -> {
-          DeviceRegistryVerticle.apply(vertx, registry, id, null, meta.getOffset());
+          DeviceRegistryVerticle.apply(vertx, registry, id, null, meta.offset());
           return audit.record(actor, "device.revoke", id, "ok", null);
         })
         .onSuccess(v -> ctx.response().setStatusCode(204).end())

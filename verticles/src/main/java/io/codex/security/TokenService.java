@@ -78,7 +78,7 @@ public final class TokenService {
     JWTOptions opts = new JWTOptions()
         .setAlgorithm(signingKey.algorithm())
         .setSubject(subject)
-        .setExpiresInSeconds((int) Math.max(1, ttl.toSeconds()));
+        .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds())));
     if (!issuer.isBlank()) opts.setIssuer(issuer);
     return signer.generateToken(claims, opts);
   }
@@ -108,13 +108,24 @@ public final class TokenService {
           }
           if ((roles.contains(Role.DEVICE) || roles.contains(Role.GATEWAY)) && !roles.contains(Role.ADMIN)) {
             var entry = registry.find(sub);
-            if (entry.isEmpty()) {
+            if (entry.isEmpty() || issuedBefore(claims, entry.get())) {
               return Future.failedFuture(Problem.unauthorized("The device of this token is unknown or revoked."));
             }
             devices = DeviceAuth.publishable(entry.get());
           }
           return Future.succeededFuture(new Caller(sub, roles, devices));
         });
+  }
+
+  /** A token minted before its device was (re-)registered belongs to a revoked incarnation. */
+  private static boolean issuedBefore(JsonObject claims, DeviceEntry entry) {
+    Long iat = claims.getLong("iat");
+    if (iat == null || entry.createdAt() == null) return false;
+    try {
+      return iat < java.time.Instant.parse(entry.createdAt()).getEpochSecond();
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static JsonObject claimsOf(User user) {

@@ -1,0 +1,161 @@
+package io.codex.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codex.security.Role;
+import io.codex.testing.Devices;
+import io.codex.testing.KafkaTopics;
+import io.codex.testing.TestNode;
+import io.codex.testing.Tokens;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MQTT ingest through third-party clients: Eclipse Paho (3.1.1) and mosquitto_pub (3.1.1 and 5). */
+class MqttIngestIT {
+  @TempDir static Path dir;
+  static TestNode node;
+  static String meter1;
+  static String meter2;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(dir.resolve("data"), TestNode.Ports.free(), Map.of());
+    Devices devices = new Devices(node);
+    meter1 = devices.create("meter-1");
+    meter2 = devices.create("meter-2");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) node.close();
+  }
+
+  static MqttClient connect(String user, String password) throws MqttException {
+    MqttClient c = new MqttClient(node.mqttUrl(), user + "-" + System.nanoTime(), new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setUserName(user);
+    o.setPassword(password.toCharArray());
+    o.setAutomaticReconnect(false);
+    o.setConnectionTimeout(10);
+    o.setMaxInflight(10);
+    c.connect(o);
+    return c;
+  }
+
+  static byte[] record(String marker) {
+    return new JsonObject().put("timestamp", System.currentTimeMillis()).put("sensorType", "power")
+        .put("payload", new JsonObject().put("marker", marker).put("kw", 3.2)).encode().getBytes(StandardCharsets.UTF_8);
+  }
+
+  static List<String> markersInKafka() {
+    return KafkaTopics.readAll(node.bootstrapServers(), "codex.telemetry").stream()
+        .map(r -> new JsonObject(r.value()).getJsonObject("payload").getString("marker")).toList();
+  }
+
+  @Test
+  void qos1PubackArrivesOnlyOnceTheRecordIsInKafka() throws Exception {
+    MqttClient c = connect("meter-1", meter1);
+    try {
+      for (int i = 0; i < 20; i++) {
+        String marker = "paho-" + i;
+        c.publish("telemetry/meter-1", record(marker), 1, false); // returns when PUBACK arrived
+        // acked means durable: an independent consumer finds it right now, without waiting
+        assertThat(markersInKafka()).contains(marker);
+      }
+    } finally {
+      c.disconnect();
+      c.close();
+    }
+    ConsumerRecord<String, String> r = KafkaTopics.readAll(node.bootstrapServers(), "codex.telemetry").stream()
+        .filter(x -> x.value().contains("paho-0")).findFirst().orElseThrow();
+    assertThat(r.key()).isEqualTo("meter-1");
+    assertThat(new JsonObject(r.value()).getString("deviceId")).isEqualTo("meter-1");
+  }
+
+  @Test
+  void aDeviceJwtWorksAsPassword() throws Exception {
+    MqttClient c = connect("meter-2", new Tokens(node).forDevice("meter-2", Role.DEVICE));
+    c.publish("telemetry/meter-2", record("jwt-1"), 1, false);
+    c.disconnect();
+    c.close();
+    assertThat(markersInKafka()).contains("jwt-1");
+  }
+
+  @Test
+  void refusesBadCredentials() {
+    assertThatThrownBy(() -> connect("meter-1", "not-the-secret")).isInstanceOfSatisfying(MqttException.class,
+        e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_FAILED_AUTHENTICATION));
+    assertThatThrownBy(() -> connect("meter-1", new Tokens(node).forDevice("meter-2", Role.DEVICE)))
+        .isInstanceOf(MqttException.class);
+  }
+
+  @Test
+  void publishingToAnotherDevicesTopicIsRefusedAndNothingIsWritten() throws Exception {
+    MqttClient intruder = connect("meter-1", meter1);
+    MqttClient bystander = connect("meter-2", meter2);
+    try {
+      assertThatThrownBy(() -> intruder.publish("telemetry/meter-2", record("spoofed"), 1, false))
+          .isInstanceOf(MqttException.class);
+      assertThat(intruder.isConnected()).isFalse();
+      bystander.publish("telemetry/meter-2", record("bystander-ok"), 1, false);
+    } finally {
+      bystander.disconnect();
+      bystander.close();
+      intruder.close();
+    }
+    List<String> markers = markersInKafka();
+    assertThat(markers).contains("bystander-ok").doesNotContain("spoofed");
+  }
+
+  @Test
+  void aBadPayloadIsRefusedWithoutDisturbingOtherDevices() throws Exception {
+    MqttClient broken = connect("meter-1", meter1);
+    MqttClient healthy = connect("meter-2", meter2);
+    try {
+      assertThatThrownBy(() -> broken.publish("telemetry/meter-1", "{not json".getBytes(StandardCharsets.UTF_8), 1, false))
+          .isInstanceOf(MqttException.class);
+      for (int i = 0; i < 5; i++) healthy.publish("telemetry/meter-2", record("healthy-" + i), 1, false);
+    } finally {
+      healthy.disconnect();
+      healthy.close();
+      broken.close();
+    }
+    assertThat(markersInKafka()).contains("healthy-4");
+  }
+
+  @Test
+  void mosquittoPubDeliversQos1AndMqtt5GetsReasonCodes() throws Exception {
+    Process ok = mosquittoPub("meter-1", meter1, "telemetry/meter-1", new String(record("mosquitto-1"), StandardCharsets.UTF_8), "mqttv311");
+    assertThat(ok.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String out = new String(ok.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(ok.exitValue()).as(out).isZero();
+    assertThat(out).contains("received PUBACK");
+    assertThat(markersInKafka()).contains("mosquitto-1");
+
+    Process refused = mosquittoPub("meter-1", meter1, "telemetry/meter-2", new String(record("v5-spoof"), StandardCharsets.UTF_8), "mqttv5");
+    assertThat(refused.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    String v5 = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(v5).contains("received PUBACK").contains("RC:135"); // 0x87 Not authorized
+    assertThat(markersInKafka()).doesNotContain("v5-spoof");
+  }
+
+  static Process mosquittoPub(String user, String password, String topic, String message, String version) throws Exception {
+    return new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(node.mqttPort), "-u", user,
+        "-P", password, "-q", "1", "-t", topic, "-m", message, "-V", version, "-d")
+        .redirectErrorStream(true).start();
+  }
+}

@@ -1,0 +1,33 @@
+package io.codex.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads a topic from the beginning with an independent consumer, as an outside tool would. */
+public final class KafkaTopics {
+  private KafkaTopics() {}
+
+  public static List<ConsumerRecord<String, String>> readAll(String bootstrap, String topic) {
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+        "bootstrap.servers", bootstrap, "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
+        new StringDeserializer(), new StringDeserializer())) {
+      c.subscribe(List.of(topic));
+      List<ConsumerRecord<String, String>> out = new ArrayList<>();
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (System.currentTimeMillis() < deadline) {
+        c.poll(Duration.ofMillis(300)).forEach(out::add);
+        if (!c.assignment().isEmpty()) {
+          Map<org.apache.kafka.common.TopicPartition, Long> ends = c.endOffsets(c.assignment());
+          if (c.assignment().stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) break;
+        }
+      }
+      return out;
+    }
+  }
+}

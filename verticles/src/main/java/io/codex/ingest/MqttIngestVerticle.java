@@ -1,0 +1,296 @@
+package io.codex.ingest;
+
+import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.SharedProducer;
+import io.codex.bridge.Topic;
+import io.codex.codecs.Addresses;
+import io.codex.codecs.DeviceChange;
+import io.codex.api.Problem;
+import io.codex.security.AuthSettings;
+import io.codex.security.Caller;
+import io.codex.security.DeviceAuth;
+import io.codex.security.DeviceRegistry;
+import io.codex.security.Role;
+import io.codex.security.TokenService;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT device feed: topic {@code telemetry/{deviceId}}, username = device id, password = the
+ * device secret or a device JWT. QoS 1 is acknowledged only after Kafka holds every record of the
+ * message, in the order the messages arrived; QoS 0 is best effort (dropped and counted when the
+ * node is at capacity); QoS 2 is refused (MQTT 5: maximum QoS 1 in CONNACK, then 0x9B). A client
+ * with more unacknowledged QoS 1 messages than its receive window is disconnected, so holding
+ * PUBACKs is what slows a publisher down; vertx-mqtt cannot pause the socket itself.
+ */
+public final class MqttIngestVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MqttIngestVerticle.class);
+  private static final String TOPIC_PREFIX = "telemetry/";
+
+  private IngestConfig cfg;
+  private DeviceRegistry registry;
+  private TokenService tokens;
+  private InflightLimiter limiter;
+  private IngestMetrics metrics;
+  private TelemetryPublisher publisher;
+  private final List<MqttServer> servers = new ArrayList<>();
+  private final Map<String, Set<Session>> sessionsByDevice = new HashMap<>();
+
+  /** One connected device: its identity and its QoS 1 messages awaiting their Kafka acks, in order. */
+  private static final class Session {
+    final MqttEndpoint endpoint;
+    final Caller caller;
+    final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    boolean closed;
+
+    Session(MqttEndpoint endpoint, Caller caller) {
+      this.endpoint = endpoint;
+      this.caller = caller;
+    }
+
+    boolean v5() {
+      return endpoint.protocolVersion() == 5;
+    }
+  }
+
+  private static final class Pending {
+    final int messageId;
+    boolean done;
+    MqttPubAckReasonCode reason;
+
+    Pending(int messageId) {
+      this.messageId = messageId;
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    cfg = IngestConfig.from(config());
+    KafkaSettings kafka = KafkaSettings.from(config());
+    registry = DeviceRegistry.shared(vertx);
+    tokens = TokenService.create(vertx, AuthSettings.from(config()));
+    limiter = InflightLimiter.shared(vertx, cfg);
+    metrics = IngestMetrics.shared(vertx, limiter);
+    publisher = new TelemetryPublisher(SharedProducer.of(vertx), kafka.topic(Topic.TELEMETRY), limiter, metrics);
+    vertx.eventBus().<DeviceChange>localConsumer(Addresses.DEVICES_CHANGED, msg -> {
+      if (msg.body().kind() == DeviceChange.Kind.REVOKED) disconnectRevoked(msg.body().deviceId());
+    });
+    List<Future<MqttServer>> listening = new ArrayList<>();
+    listening.add(listen(new MqttServerOptions().setHost(cfg.mqttHost()).setPort(cfg.mqttPort())));
+    if (cfg.mqttTls()) {
+      listening.add(listen(new MqttServerOptions().setHost(cfg.mqttHost()).setPort(cfg.mqttTlsPort()).setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cfg.mqttTlsCertFile()).setKeyPath(cfg.mqttTlsKeyFile()))));
+    }
+    return Future.all(listening);
+  }
+
+  private Future<MqttServer> listen(MqttServerOptions options) {
+    options.setMaxMessageSize(cfg.mqttMaxMessageSize()).setTimeoutOnConnect(cfg.mqttConnectTimeoutSeconds());
+    MqttServer server = MqttServer.create(vertx, options);
+    servers.add(server);
+    return server.endpointHandler(this::connect).exceptionHandler(t -> log.debug("mqtt connection error: {}", t.getMessage())).listen();
+  }
+
+  private void connect(MqttEndpoint endpoint) {
+    boolean v5 = endpoint.protocolVersion() == 5;
+    if (endpoint.auth() == null || endpoint.auth().getUsername() == null || endpoint.auth().getPassword() == null) {
+      endpoint.reject(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+          : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+      return;
+    }
+    String username = endpoint.auth().getUsername();
+    String password = endpoint.auth().getPassword();
+    authenticate(username, password).onComplete(ar -> {
+      if (ar.failed()) {
+        log.info("mqtt connection refused [device: {}, reason: bad credentials]", username);
+        endpoint.reject(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+            : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+        return;
+      }
+      Session s = new Session(endpoint, ar.result());
+      endpoint.publishHandler(m -> publish(s, m));
+      endpoint.subscribeHandler(sub -> {
+        // devices publish here; subscriptions are not part of the ingest contract
+        List<io.vertx.mqtt.messages.codes.MqttSubAckReasonCode> codes = new ArrayList<>();
+        sub.topicSubscriptions().forEach(t -> codes.add(io.vertx.mqtt.messages.codes.MqttSubAckReasonCode.NOT_AUTHORIZED));
+        endpoint.subscribeAcknowledge(sub.messageId(), codes, MqttProperties.NO_PROPERTIES);
+      });
+      endpoint.closeHandler(v -> closed(s));
+      endpoint.exceptionHandler(t -> log.debug("mqtt session error [device: {}]: {}", username, t.getMessage()));
+      sessionsByDevice.computeIfAbsent(username, k -> new HashSet<>()).add(s);
+      metrics.mqttConnections.incrementAndGet();
+      if (v5) {
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(), 1));
+        props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), cfg.mqttReceiveMaximum()));
+        props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.RETAIN_AVAILABLE.value(), 0));
+        endpoint.accept(false, props);
+      } else {
+        endpoint.accept(false);
+      }
+    });
+  }
+
+  private Future<Caller> authenticate(String username, String password) {
+    if (password.chars().filter(c -> c == '.').count() == 2) {
+      return tokens.verify(password, registry).compose(c -> c.subject().equals(username)
+          && (c.has(Role.DEVICE) || c.has(Role.GATEWAY))
+          ? Future.succeededFuture(c) : Future.failedFuture("the token is not this device's"));
+    }
+    return DeviceAuth.authenticate(registry, username, password)
+        .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture("bad credentials"));
+  }
+
+  private void publish(Session s, MqttPublishMessage m) {
+    if (s.closed) return;
+    MqttQoS qos = m.qosLevel();
+    if (qos == MqttQoS.EXACTLY_ONCE) {
+      log.info("mqtt QoS 2 refused [device: {}]", s.caller.subject());
+      drop(s, s.v5() ? MqttDisconnectReasonCode.QOS_NOT_SUPPORTED : null);
+      return;
+    }
+    String topic = m.topicName();
+    String deviceId = topic.startsWith(TOPIC_PREFIX) ? topic.substring(TOPIC_PREFIX.length()) : null;
+    if (deviceId == null || !TelemetryParser.validId(deviceId)) {
+      refuse(s, m, MqttPubAckReasonCode.TOPIC_NAME_INVALID, "topic must be telemetry/{deviceId}");
+      return;
+    }
+    if (!s.caller.maySee(deviceId)) {
+      log.warn("mqtt publish refused [device: {}, topic: {}, reason: not this device's topic]", s.caller.subject(), topic);
+      refuse(s, m, MqttPubAckReasonCode.NOT_AUTHORIZED, "not allowed to publish as " + deviceId);
+      return;
+    }
+    Instant now = Instant.now();
+    List<TelemetryParser.Parsed> records;
+    try {
+      records = TelemetryParser.parse(m.payload().getBytes(), false, deviceId, cfg.maxRecords(), now);
+    } catch (Problem p) {
+      metrics.records("mqtt", "invalid", 1);
+      refuse(s, m, MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "invalid telemetry");
+      return;
+    }
+    for (TelemetryParser.Parsed r : records) {
+      if (!r.deviceId().equals(deviceId)) {
+        refuse(s, m, MqttPubAckReasonCode.NOT_AUTHORIZED, "a record names another device than the topic");
+        return;
+      }
+    }
+    long size = TelemetryPublisher.bytes(records);
+    Context ctx = vertx.getOrCreateContext();
+    if (qos == MqttQoS.AT_MOST_ONCE) {
+      if (limiter.tryAcquire(records.size(), size)) {
+        publisher.publish(ctx, records, now.toEpochMilli(), "mqtt");
+      } else {
+        metrics.records("mqtt", "overload", records.size());
+      }
+      return;
+    }
+    if (s.pending.size() >= cfg.mqttReceiveMaximum()) {
+      log.warn("mqtt client exceeded its receive window [device: {}, window: {}]", s.caller.subject(), cfg.mqttReceiveMaximum());
+      drop(s, s.v5() ? MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED : null);
+      return;
+    }
+    Pending p = new Pending(m.messageId());
+    s.pending.add(p);
+    limiter.acquire(ctx, records.size(), size, -1)
+        .compose(v -> publisher.publish(ctx, records, now.toEpochMilli(), "mqtt"))
+        .onComplete(ar -> {
+          p.done = true;
+          p.reason = ar.succeeded() ? MqttPubAckReasonCode.SUCCESS : MqttPubAckReasonCode.UNSPECIFIED_ERROR;
+          flushAcks(s);
+        });
+  }
+
+  /** PUBACKs go out in the order the PUBLISHes came in (MQTT 4.6), each once Kafka answered. */
+  private void flushAcks(Session s) {
+    while (!s.pending.isEmpty() && s.pending.peek().done) {
+      Pending p = s.pending.poll();
+      if (s.closed) continue;
+      if (p.reason == MqttPubAckReasonCode.SUCCESS) {
+        s.endpoint.publishAcknowledge(p.messageId);
+      } else if (s.v5()) {
+        s.endpoint.publishAcknowledge(p.messageId, p.reason, MqttProperties.NO_PROPERTIES);
+      } else {
+        // MQTT 3.1.1 has no negative PUBACK: closing makes the client resend what was not acked
+        log.warn("mqtt message not acknowledged by Kafka; closing [device: {}]", s.caller.subject());
+        drop(s, null);
+      }
+    }
+  }
+
+  /** A refused message: MQTT 5 gets a PUBACK with the reason; 3.1.1 (no negative ack) is disconnected. */
+  private void refuse(Session s, MqttPublishMessage m, MqttPubAckReasonCode reason, String why) {
+    if (m.qosLevel() == MqttQoS.AT_MOST_ONCE) {
+      metrics.records("mqtt", "refused", 1);
+      log.debug("mqtt QoS 0 message dropped [device: {}, reason: {}]", s.caller.subject(), why);
+      return;
+    }
+    if (s.v5()) {
+      Pending p = new Pending(m.messageId());
+      p.done = true;
+      p.reason = reason;
+      s.pending.add(p);
+      flushAcks(s);
+    } else {
+      drop(s, null);
+    }
+  }
+
+  private void drop(Session s, MqttDisconnectReasonCode reason) {
+    if (s.closed) return;
+    if (reason != null) {
+      s.endpoint.disconnect(reason, MqttProperties.NO_PROPERTIES);
+    } else {
+      s.endpoint.close();
+    }
+    closed(s);
+  }
+
+  private void closed(Session s) {
+    if (s.closed) return;
+    s.closed = true;
+    metrics.mqttConnections.decrementAndGet();
+    Set<Session> set = sessionsByDevice.get(s.caller.subject());
+    if (set != null) {
+      set.remove(s);
+      if (set.isEmpty()) sessionsByDevice.remove(s.caller.subject());
+    }
+  }
+
+  private void disconnectRevoked(String deviceId) {
+    Set<Session> set = sessionsByDevice.get(deviceId);
+    if (set == null) return;
+    for (Session s : List.copyOf(set)) {
+      log.info("mqtt session closed: device revoked [device: {}]", deviceId);
+      drop(s, s.v5() ? MqttDisconnectReasonCode.NOT_AUTHORIZED : null);
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new ArrayList<>();
+    servers.forEach(s -> closing.add(s.close()));
+    return Future.all(closing);
+  }
+}

@@ -1,0 +1,301 @@
+package io.codex.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.codex.api.Problem;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Reads telemetry (one record, a JSON array, or NDJSON) with a streaming parser, validates every
+ * record, and writes each one in its normalised form (DESIGN.md "Telemetry record"): Codex's
+ * {@code id} and {@code receivedAt} added, {@code timestamp} as RFC 3339 UTC with milliseconds,
+ * the payload copied byte for byte. Either every record is valid, or a {@link Problem} names each
+ * bad index and field and nothing is returned.
+ */
+public final class TelemetryParser {
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final DateTimeFormatter RFC3339_MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final long MAX_EPOCH_MS = 253_402_300_799_999L; // 9999-12-31T23:59:59.999Z
+  static final int MAX_SENSOR_TYPE = 64;
+  static final int MAX_CORRELATION_ID = 128;
+
+  private TelemetryParser() {}
+
+  /** One normalised record: the Kafka key, headers and value. */
+  public record Parsed(String id, String deviceId, String sensorType, String timestamp, byte[] value, String at) {}
+
+  /**
+   * @param ndjson        the body is newline-delimited records (errors then name each index)
+   * @param topicDeviceId for MQTT: the device of the topic, used when a record names none;
+   *     null for HTTP, where {@code deviceId} is required
+   */
+  public static List<Parsed> parse(byte[] body, boolean ndjson, String topicDeviceId, int maxRecords, Instant receivedAt) {
+    String received = RFC3339_MILLIS.format(receivedAt);
+    List<Parsed> out = new ArrayList<>();
+    Problem invalid = Problem.badRequest("Invalid telemetry: nothing was written.");
+    try (JsonParser p = JSON.createParser(body)) {
+      JsonToken t = p.nextToken();
+      if (t == null) throw Problem.badRequest("The body is empty.").withError("/", "one record, an array of records or NDJSON is required");
+      boolean array = t == JsonToken.START_ARRAY;
+      if (array) t = p.nextToken();
+      int index = 0;
+      while (t != null && !(array && t == JsonToken.END_ARRAY)) {
+        if (index >= maxRecords) {
+          throw new Problem(413, "Content Too Large", "At most " + maxRecords + " records per request.")
+              .withError("/", "more than " + maxRecords + " records");
+        }
+        if (!array && !ndjson && index == 1) {
+          invalid.withError("/", "one record per body; send an array or application/x-ndjson for several");
+          break;
+        }
+        String at = array || ndjson ? "/" + index : "";
+        if (t != JsonToken.START_OBJECT) {
+          invalid.withError(at.isEmpty() ? "/" : at, "must be a JSON object (a telemetry record)");
+          p.skipChildren();
+        } else {
+          Parsed r = record(p, body, at, topicDeviceId, received, invalid);
+          if (r != null) out.add(r);
+        }
+        index++;
+        t = p.nextToken();
+      }
+      if (array && p.nextToken() != null) invalid.withError("/", "nothing may follow the array");
+      if (index == 0) invalid.withError("/", "at least one record is required");
+    } catch (IOException e) {
+      throw Problem.badRequest("The body is not valid JSON: " + firstLine(e.getMessage()))
+          .withError("/", "not valid JSON (or NDJSON)");
+    }
+    if (invalid.hasErrors()) throw invalid;
+    return out;
+  }
+
+  private static Parsed record(JsonParser p, byte[] body, String at, String topicDeviceId, String received, Problem invalid)
+      throws IOException {
+    String deviceId = null;
+    String sensorType = null;
+    String timestamp = null;
+    String correlationId = null;
+    int payloadStart = -1;
+    int payloadEnd = -1;
+    Double lat = null;
+    Double lon = null;
+    Double alt = null;
+    boolean location = false;
+    boolean ok = true;
+    boolean sawTimestamp = false;
+    boolean sawDeviceId = false;
+    boolean sawSensorType = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "deviceId" -> {
+          sawDeviceId = true;
+          if (v == JsonToken.VALUE_STRING && validId(p.getText())) {
+            deviceId = p.getText();
+          } else {
+            ok = err(invalid, at, "deviceId", "must be 1-128 characters of A-Z a-z 0-9 . _ : -");
+          }
+        }
+        case "timestamp" -> {
+          sawTimestamp = true;
+          timestamp = timestamp(p, v);
+          if (timestamp == null) {
+            ok = err(invalid, at, "timestamp", "must be an RFC 3339 date-time with offset or epoch milliseconds");
+          }
+        }
+        case "sensorType" -> {
+          sawSensorType = true;
+          if (v == JsonToken.VALUE_STRING && validSensorType(p.getText())) {
+            sensorType = p.getText();
+          } else {
+            ok = err(invalid, at, "sensorType", "must be 1-" + MAX_SENSOR_TYPE + " characters of A-Z a-z 0-9 . _ : / -");
+          }
+        }
+        case "payload" -> {
+          payloadStart = -2;
+          if (v == JsonToken.START_OBJECT) {
+            payloadStart = (int) p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            payloadEnd = (int) p.currentLocation().getByteOffset();
+          } else {
+            p.skipChildren();
+            ok = err(invalid, at, "payload", "must be a JSON object");
+          }
+        }
+        case "location" -> {
+          location = true;
+          if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            ok = err(invalid, at, "location", "must be an object {lat, lon, alt?}");
+          } else {
+            boolean sawLat = false;
+            boolean sawLon = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String lf = p.currentName();
+              JsonToken lv = p.nextToken();
+              boolean number = lv == JsonToken.VALUE_NUMBER_INT || lv == JsonToken.VALUE_NUMBER_FLOAT;
+              switch (lf) {
+                case "lat" -> {
+                  sawLat = true;
+                  if (number && Math.abs(p.getDoubleValue()) <= 90) {
+                    lat = p.getDoubleValue();
+                  } else {
+                    ok = err(invalid, at, "location/lat", "must be a number in [-90, 90]");
+                  }
+                }
+                case "lon" -> {
+                  sawLon = true;
+                  if (number && Math.abs(p.getDoubleValue()) <= 180) {
+                    lon = p.getDoubleValue();
+                  } else {
+                    ok = err(invalid, at, "location/lon", "must be a number in [-180, 180]");
+                  }
+                }
+                case "alt" -> {
+                  if (number && Double.isFinite(p.getDoubleValue())) {
+                    alt = p.getDoubleValue();
+                  } else if (lv != JsonToken.VALUE_NULL) {
+                    ok = err(invalid, at, "location/alt", "must be a number (metres)");
+                  }
+                }
+                default -> p.skipChildren();
+              }
+            }
+            if (!sawLat) ok = err(invalid, at, "location/lat", "is required with a location");
+            if (!sawLon) ok = err(invalid, at, "location/lon", "is required with a location");
+          }
+        }
+        case "correlationId" -> {
+          if (v == JsonToken.VALUE_STRING && p.getTextLength() <= MAX_CORRELATION_ID) {
+            correlationId = p.getText();
+          } else if (v != JsonToken.VALUE_NULL) {
+            ok = err(invalid, at, "correlationId", "must be a string of at most " + MAX_CORRELATION_ID + " characters");
+          }
+        }
+        // Codex sets id and receivedAt itself; other fields are ignored for forward compatibility
+        default -> p.skipChildren();
+      }
+    }
+    if (!sawDeviceId && topicDeviceId != null) deviceId = topicDeviceId;
+    if (deviceId == null && !sawDeviceId) ok = err(invalid, at, "deviceId", "is required");
+    if (!sawTimestamp) ok = err(invalid, at, "timestamp", "is required");
+    if (!sawSensorType) ok = err(invalid, at, "sensorType", "is required");
+    if (payloadStart == -1) ok = err(invalid, at, "payload", "is required (a JSON object)");
+    if (!ok || invalid.hasErrors()) return null;
+
+    String id = uuidV7();
+    Out o = new Out(160 + (payloadEnd - payloadStart));
+    o.raw("{\"id\":\"").raw(id).raw("\",\"deviceId\":\"").raw(deviceId).raw("\",\"timestamp\":\"").raw(timestamp)
+        .raw("\",\"receivedAt\":\"").raw(received).raw("\",\"sensorType\":\"").raw(sensorType).raw("\",\"payload\":");
+    o.write(body, payloadStart, payloadEnd - payloadStart);
+    if (location) {
+      o.raw(",\"location\":{\"lat\":").raw(Double.toString(lat)).raw(",\"lon\":").raw(Double.toString(lon));
+      if (alt != null) o.raw(",\"alt\":").raw(Double.toString(alt));
+      o.raw("}");
+    }
+    if (correlationId != null) {
+      o.raw(",\"correlationId\":\"");
+      byte[] q = JsonStringEncoder.getInstance().quoteAsUTF8(correlationId);
+      o.write(q, 0, q.length);
+      o.raw("\"");
+    }
+    o.raw("}");
+    return new Parsed(id, deviceId, sensorType, timestamp, o.toByteArray(), at);
+  }
+
+  private static boolean err(Problem invalid, String at, String field, String message) {
+    invalid.withError(at + "/" + field, message);
+    return false;
+  }
+
+  private static String timestamp(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NUMBER_INT) {
+      long ms = p.getLongValue();
+      return ms < 0 || ms > MAX_EPOCH_MS ? null : RFC3339_MILLIS.format(Instant.ofEpochMilli(ms));
+    }
+    if (v != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      return null;
+    }
+    try {
+      return RFC3339_MILLIS.format(OffsetDateTime.parse(p.getText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  public static boolean validId(String s) {
+    int n = s.length();
+    if (n < 1 || n > 128) return false;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean validSensorType(String s) {
+    if (s.length() > MAX_SENSOR_TYPE) return false;
+    return s.indexOf('/') < 0 ? validId(s) : validId(s.replace('/', '.'));
+  }
+
+  /** A time-ordered (version 7) UUID: unique ids that index well in the warehouse. */
+  static String uuidV7() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long ms = System.currentTimeMillis();
+    long hi = (ms << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
+    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new java.util.UUID(hi, lo).toString();
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "";
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** A growable byte buffer without synchronisation (ByteArrayOutputStream locks on every write). */
+  private static final class Out {
+    private byte[] buf;
+    private int len;
+
+    Out(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    Out raw(String ascii) {
+      int n = ascii.length();
+      ensure(n);
+      for (int i = 0; i < n; i++) buf[len++] = (byte) ascii.charAt(i);
+      return this;
+    }
+
+    void write(byte[] b, int off, int n) {
+      ensure(n);
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
+    }
+
+    private void ensure(int n) {
+      if (len + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, len);
+    }
+  }
+}

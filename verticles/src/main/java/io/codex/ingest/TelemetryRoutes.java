@@ -1,0 +1,91 @@
+package io.codex.ingest;
+
+import io.codex.api.ApiRoutes;
+import io.codex.api.Json;
+import io.codex.api.Problem;
+import io.codex.security.Access;
+import io.codex.security.Authenticator;
+import io.codex.security.Caller;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code POST /api/v1/telemetry}: one record, a JSON array or NDJSON from a device or gateway.
+ * Answers 202 only after Kafka acknowledged every record; 400 (nothing written) when any record is
+ * invalid; 403 when a record is for a device the caller may not publish as; 503 with Retry-After
+ * when the node is at capacity or Kafka does not acknowledge.
+ */
+public final class TelemetryRoutes {
+  private final Vertx vertx;
+  private final IngestConfig cfg;
+  private final InflightLimiter limiter;
+  private final TelemetryPublisher publisher;
+  private final IngestMetrics metrics;
+
+  public TelemetryRoutes(Vertx vertx, IngestConfig cfg, InflightLimiter limiter, TelemetryPublisher publisher, IngestMetrics metrics) {
+    this.vertx = vertx;
+    this.cfg = cfg;
+    this.limiter = limiter;
+    this.publisher = publisher;
+    this.metrics = metrics;
+  }
+
+  public void mount(ApiRoutes routes) {
+    routes.add(HttpMethod.POST, "/api/v1/telemetry", Access.DEVICE, cfg.maxBytes(), this::ingest);
+  }
+
+  private void ingest(RoutingContext ctx) {
+    String ct = ctx.request().getHeader("Content-Type");
+    String type = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
+    boolean ndjson = type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson");
+    if (!ndjson && !type.startsWith("application/json")) {
+      throw new Problem(415, "Unsupported Media Type", "Send application/json (a record or an array) or application/x-ndjson.");
+    }
+    Instant now = Instant.now();
+    List<TelemetryParser.Parsed> records;
+    try {
+      records = TelemetryParser.parse(ctx.body().buffer().getBytes(), ndjson, null, cfg.maxRecords(), now);
+    } catch (Problem p) {
+      metrics.records("http", "invalid", 1);
+      throw p;
+    }
+    Caller caller = Authenticator.caller(ctx);
+    Problem forbidden = Problem.forbidden("A device may publish only as itself (a gateway: as its listed devices).");
+    for (int i = 0; i < records.size(); i++) {
+      if (!caller.isAdmin() && !caller.maySee(records.get(i).deviceId())) {
+        forbidden.withError(records.get(i).at() + "/deviceId",
+            "not allowed for " + caller.subject());
+      }
+    }
+    if (forbidden.hasErrors()) {
+      metrics.records("http", "forbidden", records.size());
+      throw forbidden;
+    }
+    int n = records.size();
+    long size = TelemetryPublisher.bytes(records);
+    Context context = vertx.getOrCreateContext();
+    limiter.acquire(context, n, size, cfg.maxWait().toMillis())
+        .compose(v -> publisher.publish(context, records, now.toEpochMilli(), "http"))
+        .onSuccess(v -> {
+          JsonArray ids = new JsonArray();
+          for (TelemetryParser.Parsed r : records) ids.add(r.id());
+          Json.send(ctx, 202, new JsonObject().put("accepted", n).put("ids", ids));
+        })
+        .onFailure(t -> {
+          if (t instanceof InflightLimiter.Full) {
+            metrics.records("http", "overload", n);
+            ctx.fail(Problem.unavailable("Ingest is at capacity; retry shortly. Nothing was written.", 1));
+          } else {
+            ctx.fail(Problem.unavailable("Kafka did not acknowledge every record (" + t.getClass().getSimpleName()
+                + "); retry the request: records already acknowledged may be delivered twice.", 2));
+          }
+        });
+  }
+}

@@ -1,0 +1,101 @@
+package io.codex.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codex.api.Problem;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TelemetryParserTest {
+  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00.123456Z");
+
+  static List<TelemetryParser.Parsed> parse(String body, boolean ndjson) {
+    return TelemetryParser.parse(body.getBytes(StandardCharsets.UTF_8), ndjson, null, 1000, NOW);
+  }
+
+  static List<String> fields(Problem p) {
+    return p.toJson(null).getJsonArray("errors").stream().map(o -> ((JsonObject) o).getString("field")).toList();
+  }
+
+  @Test
+  void normalisesARecordKeepingThePayloadAndAddingIdAndReceivedAt() {
+    var r = parse("{\"deviceId\":\"truck-1\",\"timestamp\":\"2026-11-25T10:00:00.5+02:00\",\"sensorType\":\"gps\","
+        + "\"payload\":{\"speed\":12.50,\"name\":\"Zürich\",\"nested\":{\"a\":[1,2]}},\"location\":{\"lat\":47.3,\"lon\":8.5},"
+        + "\"id\":\"client-chosen\",\"correlationId\":\"c\\\"1\"}", false).get(0);
+    JsonObject v = new JsonObject(new String(r.value(), StandardCharsets.UTF_8));
+    assertThat(v.getString("deviceId")).isEqualTo("truck-1");
+    assertThat(v.getString("timestamp")).isEqualTo("2026-11-25T08:00:00.500Z");
+    assertThat(v.getString("receivedAt")).isEqualTo("2026-11-25T12:00:00.123Z");
+    assertThat(v.getString("id")).isEqualTo(r.id()).isNotEqualTo("client-chosen").hasSize(36);
+    assertThat(v.getJsonObject("payload")).isEqualTo(new JsonObject()
+        .put("speed", 12.50).put("name", "Zürich").put("nested", new JsonObject().put("a", List.of(1, 2))));
+    assertThat(v.getJsonObject("location").getDouble("lat")).isEqualTo(47.3);
+    assertThat(v.getString("correlationId")).isEqualTo("c\"1");
+    assertThat(r.sensorType()).isEqualTo("gps");
+    assertThat(r.timestamp()).isEqualTo("2026-11-25T08:00:00.500Z");
+  }
+
+  @Test
+  void acceptsEpochMillisArraysAndNdjson() {
+    String rec = "{\"deviceId\":\"d\",\"timestamp\":1764000000000,\"sensorType\":\"t\",\"payload\":{}}";
+    assertThat(parse(rec, false).get(0).timestamp()).isEqualTo("2025-11-24T16:00:00.000Z");
+    assertThat(parse("[" + rec + "," + rec + "]", false)).hasSize(2);
+    assertThat(parse(rec + "\n" + rec + "\n" + rec + "\n", true)).hasSize(3);
+  }
+
+  @Test
+  void namesEachBadIndexAndFieldAndReturnsNothing() {
+    String good = "{\"deviceId\":\"d\",\"timestamp\":1,\"sensorType\":\"t\",\"payload\":{}}";
+    String body = "[" + good + ",{\"deviceId\":\"bad id\",\"timestamp\":\"yesterday\",\"sensorType\":\"t\",\"payload\":[],"
+        + "\"location\":{\"lat\":91,\"lon\":\"8\"}},{}]";
+    assertThatThrownBy(() -> parse(body, false)).isInstanceOfSatisfying(Problem.class, p -> {
+      assertThat(p.status()).isEqualTo(400);
+      assertThat(fields(p)).containsExactlyInAnyOrder("/1/deviceId", "/1/timestamp", "/1/payload", "/1/location/lat",
+          "/1/location/lon", "/2/deviceId", "/2/timestamp", "/2/sensorType", "/2/payload");
+    });
+  }
+
+  @Test
+  void aSingleRecordNamesFieldsWithoutIndex() {
+    assertThatThrownBy(() -> parse("{\"deviceId\":\"d\",\"sensorType\":\"t\",\"payload\":{}}", false))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(fields(p)).containsExactly("/timestamp"));
+  }
+
+  @Test
+  void rejectsMalformedJsonAndTooManyRecords() {
+    assertThatThrownBy(() -> parse("{\"deviceId\":", false))
+        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(400));
+    String rec = "{\"deviceId\":\"d\",\"timestamp\":1,\"sensorType\":\"t\",\"payload\":{}}";
+    assertThatThrownBy(() -> TelemetryParser.parse(("[" + rec + "," + rec + "," + rec + "]").getBytes(StandardCharsets.UTF_8),
+        false, null, 2, NOW)).isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(413));
+    assertThatThrownBy(() -> parse("", false)).isInstanceOf(Problem.class);
+    assertThatThrownBy(() -> parse("[]", false)).isInstanceOf(Problem.class);
+  }
+
+  @Test
+  void topicDeviceFillsAMissingDeviceId() {
+    var r = TelemetryParser.parse("{\"timestamp\":1,\"sensorType\":\"t\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8),
+        false, "meter-3", 10, NOW);
+    assertThat(r.get(0).deviceId()).isEqualTo("meter-3");
+  }
+
+  @Test
+  void idsAreUniqueAndTimeOrderedUuids() {
+    Set<String> ids = new HashSet<>();
+    String prev = "";
+    for (int i = 0; i < 10_000; i++) {
+      String id = TelemetryParser.uuidV7();
+      assertThat(id.charAt(14)).isEqualTo('7');
+      ids.add(id);
+      assertThat(id.substring(0, 13).compareTo(prev.isEmpty() ? "" : prev.substring(0, 13))).isGreaterThanOrEqualTo(0);
+      prev = id;
+    }
+    assertThat(ids).hasSize(10_000);
+  }
+}
