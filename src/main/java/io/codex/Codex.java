@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The one entry point of {@code codex.jar}: {@code run}, {@code token} (and more with later issues). */
 @Command(name = "codex", mixinStandardHelpOptions = true, version = "codex 0.1.0",
     description = "Reactive data and geospatial platform: device telemetry into Kafka, live maps, analytics.",
-    subcommands = {RunCommand.class, TokenCommand.class})
+    subcommands = {RunCommand.class, TokenCommand.class, SimulateCommand.class, BenchCommand.class})
 public final class Codex implements Runnable {
   public static void main(String[] args) {
     // only `run` logs to stdout; the other commands keep stdout for their result (e.g. a token)

@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--cluster", description = "join a Hazelcast cluster (cluster-config/cluster.xml)")
   boolean cluster;
 
-  @Option(names = "--simulate", description = "also run a simulated fleet of N devices (arrives with the simulator)")
+  @Option(names = "--simulate", description = "also run a simulated fleet of N devices, each reporting once a second over MQTT")
   Integer simulate;
 
   @Option(names = "--config", description = "config file (default conf/config.yaml when present)")
@@ -57,8 +57,9 @@ final class RunCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return Cli.badConfig(e);
     }
-    if (simulate != null) {
-      System.err.println("codex: --simulate is not available in this build yet; starting without a simulated fleet");
+    if (simulate != null && simulate < 1) {
+      System.err.println("codex: --simulate needs a number of devices >= 1");
+      return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,8 +73,20 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     printBanner(platform);
+    if (simulate != null) startSimulator(platform, simulate);
     stopped.await();
     return 0;
+  }
+
+  private static void startSimulator(Platform p, int devices) {
+    var tokens = io.codex.security.TokenService.create(p.vertx(), io.codex.security.AuthSettings.from(p.config()));
+    String admin = tokens.issue("cli-simulator", java.util.EnumSet.of(io.codex.security.Role.ADMIN), null, java.time.Duration.ofDays(1));
+    int mqttPort = io.codex.ingest.IngestConfig.from(p.config()).mqttPort();
+    var sim = new io.codex.simulate.Simulator(p.vertx(), new io.codex.simulate.Simulator.Settings(devices, devices,
+        io.codex.simulate.Simulator.Protocol.MQTT, "http://127.0.0.1:" + p.httpPort(), "tcp://127.0.0.1:" + mqttPort, admin, "sim-"));
+    sim.start()
+        .onSuccess(v -> System.out.println("Simulating " + devices + " devices (sim-0001…), one report per device per second over MQTT."))
+        .onFailure(t -> System.err.println("codex: the simulator did not start: " + t.getMessage()));
   }
 
   private static void printBanner(Platform p) {

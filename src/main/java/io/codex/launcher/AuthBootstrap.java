@@ -93,6 +93,13 @@ public final class AuthBootstrap {
     return created;
   }
 
+  /** A token signed with the key of the node that owns {@code config}'s data dir (as `codex token` does). */
+  public static String localToken(io.vertx.core.Vertx vertx, JsonObject config, Role role, java.time.Duration ttl) {
+    resolve(config, Path.of(ConfigReader.of(config).string("dataDir", "./data")), false);
+    return io.codex.security.TokenService.create(vertx, AuthSettings.from(config))
+        .issue("cli-" + role.claim(), java.util.EnumSet.of(role), null, ttl);
+  }
+
   private static JwtKey hmac(String kid, String secret, String key) {
     if (secret.length() < MIN_HMAC_SECRET_CHARS) {
       throw new ConfigException(key, "an HS256 key must be at least " + MIN_HMAC_SECRET_CHARS + " characters");

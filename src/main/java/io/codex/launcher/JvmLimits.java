@@ -32,7 +32,6 @@ public final class JvmLimits {
     flags.add("-XX:+UseG1GC");
     flags.add("-XX:G1PeriodicGCInterval=30000");
     flags.add("-XX:MaxMetaspaceSize=256m");
-    flags.add("-XX:ReservedCodeCacheSize=96m");
     flags.add("-Xss512k");
     if (!s.jvmOptions().isBlank()) flags.addAll(List.of(s.jvmOptions().trim().split("\\s+")));
     return flags;

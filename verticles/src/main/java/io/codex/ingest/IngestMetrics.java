@@ -14,13 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class IngestMetrics implements Shareable {
   private final MeterRegistry registry;
   private final Timer kafkaAck;
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
   final AtomicInteger mqttConnections = new AtomicInteger();
 
   private IngestMetrics(MeterRegistry registry, InflightLimiter limiter) {
     this.registry = registry;
     this.kafkaAck = Timer.builder("codex.ingest.kafka.ack")
         .description("time from handing a request's records to Kafka to the last ack")
-        .publishPercentiles(0.5, 0.99).register(registry);
+        .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10),
+            java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100),
+            java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5))
+        .register(registry);
     Gauge.builder("codex.ingest.inflight.records", limiter, InflightLimiter::inflightRecords)
         .description("telemetry records sent to Kafka and not yet acknowledged").register(registry);
     Gauge.builder("codex.ingest.inflight.bytes", limiter, InflightLimiter::inflightBytes).register(registry);
@@ -36,8 +40,9 @@ public final class IngestMetrics implements Shareable {
 
   /** Records that reached Kafka (outcome ok) or did not (kafka_error, overload, invalid, forbidden). */
   public void records(String protocol, String outcome, int n) {
-    Counter.builder("codex.ingest.records").tag("protocol", protocol).tag("outcome", outcome)
-        .register(registry).increment(n);
+    counters.computeIfAbsent(protocol + '/' + outcome, k -> Counter.builder("codex.ingest.records")
+        .description("telemetry records by protocol and outcome")
+        .tag("protocol", protocol).tag("outcome", outcome).register(registry)).increment(n);
   }
 
   public Timer kafkaAck() {

@@ -1,0 +1,101 @@
+package io.codex.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Codex node in embedded mode, started as its own process from this jar (with the same JVM
+ * limits as {@code codex run}), in a throw-away data dir: the server under test, measured apart
+ * from the load generator.
+ */
+final class BenchServer implements AutoCloseable {
+  final Path dataDir;
+  final int httpPort;
+  final int mqttPort;
+  final int kafkaPort;
+  private final Process process;
+
+  private BenchServer(Path dataDir, int httpPort, int mqttPort, int kafkaPort, Process process) {
+    this.dataDir = dataDir;
+    this.httpPort = httpPort;
+    this.mqttPort = mqttPort;
+    this.kafkaPort = kafkaPort;
+    this.process = process;
+  }
+
+  static BenchServer start(Map<String, String> env, List<String> jvmFlags) throws Exception {
+    Path dir = Files.createTempDirectory("codex-bench");
+    int http = freePort();
+    int mqtt = freePort();
+    int kafka = freePort();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(jvmFlags);
+    cmd.add("-Dcodex.relaunched=true");
+    cmd.add("-Dcodex.logLevel=WARN");
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.codex.Codex", "run",
+        "--data-dir", dir.resolve("data").toString(), "--http-port", Integer.toString(http), "--mqtt-port", Integer.toString(mqtt)));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
+    pb.environment().put("CODEX_KAFKA_EMBEDDED_PORT", Integer.toString(kafka));
+    pb.environment().put("CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT", Integer.toString(freePort()));
+    pb.environment().putAll(env);
+    BenchServer s = new BenchServer(dir.resolve("data"), http, mqtt, kafka, pb.start());
+    s.awaitReady(Duration.ofSeconds(90));
+    return s;
+  }
+
+  private void awaitReady(Duration timeout) throws Exception {
+    HttpClient c = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) throw new IllegalStateException("the bench server exited; see " + dataDir.getParent().resolve("server.log"));
+      try {
+        HttpResponse<Void> r = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the bench server was not ready within " + timeout);
+  }
+
+  String bootstrap() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  /** Resident memory of the server process, in MB. */
+  long rssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

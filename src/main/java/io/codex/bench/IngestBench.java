@@ -1,0 +1,199 @@
+package io.codex.bench;
+
+import io.codex.launcher.AuthBootstrap;
+import io.codex.launcher.ConfigLoader;
+import io.codex.security.Role;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * {@code codex bench ingest}: one Codex node in embedded mode (its own process), driven by this
+ * process's clients, one result line per scenario; Kafka's own ProducerPerformance and a local
+ * Mosquitto run in the same session on the same machine for the ratios.
+ */
+final class IngestBench {
+  /** About 200 bytes, like the records of the targets. */
+  static String record(String device) {
+    return "{\"deviceId\":\"" + device + "\",\"timestamp\":1764000000000,\"sensorType\":\"gps\",\"payload\":{\"speed\":12.3,"
+        + "\"heading\":270,\"battery\":87,\"status\":\"moving\",\"odometer\":123456.7,\"fix\":\"3d\"},"
+        + "\"location\":{\"lat\":48.8566,\"lon\":2.3522}}";
+  }
+
+  private final double seconds;
+  private final Duration soak;
+  private final List<String> out = new ArrayList<>();
+
+  IngestBench(double seconds, Duration soak) {
+    this.seconds = seconds;
+    this.soak = soak;
+  }
+
+  int run() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    try (BenchServer server = BenchServer.start(Map.of(),
+        io.codex.launcher.JvmLimits.jvmFlags(io.codex.launcher.LaunchSettings.from(ConfigLoader.defaults())))) {
+      JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
+      String admin = AuthBootstrap.localToken(vertx, cfg, Role.ADMIN, Duration.ofHours(2));
+      String base = "http://127.0.0.1:" + server.httpPort;
+      List<String[]> devices = provision(base, admin, "bench-", 64);
+      HttpLoad http = new HttpLoad(vertx, "127.0.0.1", server.httpPort);
+      MqttLoad mqtt = new MqttLoad(vertx);
+      System.out.printf("bench ingest: server pid rss %d MB at idle; %.0f s per scenario; record %d bytes%n",
+          server.rssMb(), seconds, record("bench-0001").length());
+
+      http.closedLoop("warm-up", 32, 10, Math.min(5, seconds), i -> req(devices.get(i % devices.size()), 10));
+
+      LoadResult one = http.closedLoop("http-1rec", 64, 1, seconds, i -> req(devices.get(i % devices.size()), 1));
+      print(one, server);
+      double half = Math.max(1000, Math.round(one.recordsPerSecond() / 2 / 1000) * 1000.0);
+      print(http.fixedRate("http-1rec-rate", 64, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
+      LoadResult hundred = http.closedLoop("http-100rec", 16, 100, seconds, i -> req(devices.get(i % devices.size()), 100));
+      print(hundred, server);
+
+      List<String[]> mqttUsers = new ArrayList<>();
+      for (int i = 0; i < 16; i++) mqttUsers.add(new String[] {devices.get(i)[0], devices.get(i)[1], "telemetry/" + devices.get(i)[0]});
+      LoadResult codexMqtt = mqtt.run("mqtt-qos1", "127.0.0.1", server.mqttPort, 10, seconds, mqttUsers, record("ignored").replace("\"deviceId\":\"ignored\",", ""));
+      print(codexMqtt, server);
+
+      LoadResult mosquitto = mosquitto(mqtt);
+      double raw = rawKafka(server);
+
+      out.add("");
+      out.add(String.format("ratio http-100rec / kafka-raw          = %.2f  (target >= 0.70)", hundred.recordsPerSecond() / raw));
+      out.add(String.format("http-1rec                               = %,.0f records/s (target >= 20,000)", one.recordsPerSecond()));
+      if (mosquitto != null) {
+        out.add(String.format("ratio mqtt-qos1 codex / mosquitto       = %.2f  (target >= 1.00; Codex also makes each message durable in Kafka)",
+            codexMqtt.recordsPerSecond() / mosquitto.recordsPerSecond()));
+      }
+      if (soak != null) soak(http, devices, server);
+      out.forEach(System.out::println);
+      return 0;
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private void print(LoadResult r, BenchServer server) {
+    String line = r.line("  server-rss=" + server.rssMb() + "MB");
+    out.add(line);
+    System.out.println(line);
+  }
+
+  private static String[] req(String[] device, int records) {
+    String auth = "Basic " + Base64.getEncoder().encodeToString((device[0] + ":" + device[1]).getBytes(StandardCharsets.UTF_8));
+    if (records == 1) return new String[] {auth, record(device[0])};
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < records; i++) b.append(i == 0 ? "" : ",").append(record(device[0]));
+    return new String[] {auth, b.append(']').toString()};
+  }
+
+  static List<String[]> provision(String base, String admin, String prefix, int n) throws Exception {
+    HttpClient c = HttpClient.newHttpClient();
+    List<String[]> out = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      String id = String.format("%s%04d", prefix, i);
+      HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/devices"))
+          .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"" + id + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 201) throw new IllegalStateException("provisioning " + id + ": " + r.statusCode() + " " + r.body());
+      out.add(new String[] {id, new JsonObject(r.body()).getString("secret")});
+    }
+    return out;
+  }
+
+  /** The same MQTT load against a local Mosquitto (no persistence), when it is installed. */
+  private LoadResult mosquitto(MqttLoad mqtt) throws Exception {
+    Path bin = Path.of("/usr/sbin/mosquitto");
+    if (!Files.isExecutable(bin)) {
+      out.add("mosquitto-qos1   skipped: mosquitto is not installed (apt-get install mosquitto)");
+      System.out.println(out.get(out.size() - 1));
+      return null;
+    }
+    int port = BenchServer.freePort();
+    Path conf = Files.createTempFile("mosquitto", ".conf");
+    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n");
+    Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      Thread.sleep(500);
+      List<String[]> users = new ArrayList<>();
+      for (int i = 0; i < 16; i++) users.add(new String[] {null, null, "telemetry/bench-" + i});
+      LoadResult r = mqtt.run("mosquitto-qos1", "127.0.0.1", port, 10, seconds, users, record("bench-0001"));
+      out.add(r.line("  (reference broker, nothing durable)"));
+      System.out.println(out.get(out.size() - 1));
+      return r;
+    } finally {
+      p.destroy();
+    }
+  }
+
+  /** Kafka's own ProducerPerformance, same record size, acks=all, idempotent, on the same broker. */
+  private double rawKafka(BenchServer server) throws Exception {
+    String topic = "codex.bench-raw";
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", server.bootstrap()))) {
+      if (!admin.listTopics().names().get().contains(topic)) admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
+    }
+    long records = (long) Math.max(500_000, 400_000 * seconds);
+    List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
+        "--num-records", Long.toString(records), "--record-size", "200", "--throughput", "-1", "--producer-props",
+        "bootstrap.servers=" + server.bootstrap(), "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=131072",
+        "compression.type=lz4");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String last = null;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.contains("records sent")) last = line;
+      }
+    }
+    p.waitFor();
+    Matcher m = last == null ? null : Pattern.compile("([\\d.]+) records/sec.*?([\\d.]+) ms 50th, ([\\d.]+) ms 95th, ([\\d.]+) ms 99th").matcher(last);
+    if (m == null || !m.find()) throw new IllegalStateException("ProducerPerformance printed no result: " + last);
+    double rate = Double.parseDouble(m.group(1));
+    String line = String.format("%-16s %-22s records/s=%,10.0f  p50=%7.2fms  p99=%7.2fms  (ProducerPerformance, 200 B, acks=all, idempotent)",
+        "kafka-raw", "1 producer", rate, Double.parseDouble(m.group(2)), Double.parseDouble(m.group(4)));
+    out.add(line);
+    System.out.println(line);
+    return rate;
+  }
+
+  /** HTTP 100 records/request for the soak duration; the server's RSS sampled every 10 s. */
+  private void soak(HttpLoad http, List<String[]> devices, BenchServer server) {
+    long min = Long.MAX_VALUE;
+    long max = 0;
+    long first = -1;
+    long last = 0;
+    long records = 0;
+    long t0 = System.nanoTime();
+    while ((System.nanoTime() - t0) / 1e9 < soak.toSeconds()) {
+      LoadResult r = http.closedLoop("soak", 16, 100, 10, i -> req(devices.get(i % devices.size()), 100));
+      records += r.records();
+      last = server.rssMb();
+      if (first < 0) first = last;
+      min = Math.min(min, last);
+      max = Math.max(max, last);
+    }
+    out.add(String.format("soak             %-22s records=%,d  server-rss first=%dMB min=%dMB max=%dMB last=%dMB",
+        soak.toSeconds() + "s http-100rec", records, first, min, max, last));
+  }
+}
