@@ -45,6 +45,7 @@ class RoleAccessIT {
         "DELETE /api/v1/devices/{deviceId}")) {
       TABLE.put(r, Set.of("admin"));
     }
+    TABLE.put("POST /api/v1/telemetry", Set.of("device", "gateway"));
   }
 
   @TempDir static Path dir;
