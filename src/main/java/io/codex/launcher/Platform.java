@@ -159,12 +159,17 @@ public final class Platform implements AutoCloseable {
     var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory());
     if (!launch.cluster()) return builder.build();
     options.getEventBusOptions().setHost(launch.clusterHost()).setPort(launch.clusterPort());
+    // Hazelcast picks its logger before it reads hazelcast.logging.type from the file: without this its
+    // first lines (config loading, warnings) bypass logback and go to stderr through java.util.logging
+    if (System.getProperty("hazelcast.logging.type") == null) System.setProperty("hazelcast.logging.type", "slf4j");
     Config hz = new FileSystemXmlConfig(launch.clusterConfig().toString());
     if (!launch.clusterMembers().isEmpty()) {
       hz.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(launch.clusterMembers());
       hz.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
     }
     hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(launch.clusterHost()));
+    // bind the member port to cluster.host only (Hazelcast otherwise listens on every interface)
+    hz.setProperty("hazelcast.socket.bind.any", "false");
     return await(builder.with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered(),
         "joining the cluster");
   }
