@@ -17,6 +17,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "10s", description = "per scenario (default ${DEFAULT-VALUE})")
   String duration;
 
+  @Option(names = "--warm-up", defaultValue = "30s", description = "load before measuring, while the JIT compiles (default ${DEFAULT-VALUE})")
+  String warmUp;
+
   @Option(names = "--soak", description = "also run HTTP load this long and report the server's RSS (e.g. 5m)")
   String soak;
 
@@ -25,7 +28,8 @@ final class BenchCommand implements Callable<Integer> {
     Duration d = ConfigReader.parseDuration("--duration", duration);
     Duration s = soak == null ? null : ConfigReader.parseDuration("--soak", soak);
     return switch (scenario) {
-      case "ingest" -> new io.codex.bench.IngestBenchLauncher().run(d.toMillis() / 1000.0, s);
+      case "ingest" -> new io.codex.bench.IngestBenchLauncher().run(d.toMillis() / 1000.0,
+          ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s);
       default -> {
         System.err.println("codex bench: unknown scenario \"" + scenario + "\" (available: ingest)");
         yield 2;

@@ -3,7 +3,7 @@ package io.codex.bench;
 import java.util.Arrays;
 
 /** Latency samples in microseconds (bounded: past the cap, every other sample is kept). */
-final class Latencies {
+class Latencies {
   private long[] samples = new long[1 << 16];
   private int n;
   private int stride = 1;

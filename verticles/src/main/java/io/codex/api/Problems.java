@@ -50,6 +50,11 @@ public final class Problems {
 
   /** The router's failure handler. */
   public static void render(RoutingContext ctx) {
+    if (ctx.request().authority() == null && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
+      // Vert.x refuses to route an HTTP/1.1 request without Host: the client's mistake, not ours
+      send(ctx, Problem.badRequest("HTTP/1.1 requests need a Host header.").withError("Host", "is required"));
+      return;
+    }
     Problem p = toProblem(ctx.failure(), ctx.statusCode() > 0 ? ctx.statusCode() : 500);
     if (p.status() >= 500 && !(ctx.failure() instanceof Problem)) {
       log.error("request failed [correlationId: {}, method: {}, path: {}]",

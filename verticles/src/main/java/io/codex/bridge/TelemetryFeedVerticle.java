@@ -33,6 +33,9 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     String nodeId = ConfigReader.of(config()).section("node").requiredString("id");
     Map<String, String> props = new HashMap<>(kafka.consumerConfig("codex-feed-" + nodeId));
     props.put("max.poll.records", "2000");
+    // under load, fewer and fuller fetches (the broker shares the node's CPU); idle, at most 100 ms late
+    props.put("fetch.min.bytes", "65536");
+    props.put("fetch.max.wait.ms", "100");
     props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     consumer = KafkaConsumer.create(vertx, props);
     consumer.handler(this::publish);

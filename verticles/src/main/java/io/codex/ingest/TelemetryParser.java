@@ -8,7 +8,6 @@ import io.codex.api.Problem;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -24,8 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TelemetryParser {
   private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final DateTimeFormatter RFC3339_MILLIS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final long MAX_EPOCH_MS = 253_402_300_799_999L; // 9999-12-31T23:59:59.999Z
   static final int MAX_SENSOR_TYPE = 64;
   static final int MAX_CORRELATION_ID = 128;
@@ -41,7 +38,7 @@ public final class TelemetryParser {
    *     null for HTTP, where {@code deviceId} is required
    */
   public static List<Parsed> parse(byte[] body, boolean ndjson, String topicDeviceId, int maxRecords, Instant receivedAt) {
-    String received = RFC3339_MILLIS.format(receivedAt);
+    String received = rfc3339Millis(receivedAt.toEpochMilli());
     List<Parsed> out = new ArrayList<>();
     Problem invalid = Problem.badRequest("Invalid telemetry: nothing was written.");
     try (JsonParser p = JSON.createParser(body)) {
@@ -223,16 +220,51 @@ public final class TelemetryParser {
   private static String timestamp(JsonParser p, JsonToken v) throws IOException {
     if (v == JsonToken.VALUE_NUMBER_INT) {
       long ms = p.getLongValue();
-      return ms < 0 || ms > MAX_EPOCH_MS ? null : RFC3339_MILLIS.format(Instant.ofEpochMilli(ms));
+      return ms < 0 || ms > MAX_EPOCH_MS ? null : rfc3339Millis(ms);
     }
     if (v != JsonToken.VALUE_STRING) {
       p.skipChildren();
       return null;
     }
     try {
-      return RFC3339_MILLIS.format(OffsetDateTime.parse(p.getText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
-    } catch (DateTimeParseException e) {
+      long ms = OffsetDateTime.parse(p.getText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+      return ms < 0 || ms > MAX_EPOCH_MS ? null : rfc3339Millis(ms);
+    } catch (DateTimeParseException | ArithmeticException e) {
       return null;
+    }
+  }
+
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ss.SSSZ} for 0 ≤ ms ≤ year 9999, written directly: this runs for every
+   * record, and java.time's formatter costs several times more.
+   */
+  static String rfc3339Millis(long epochMs) {
+    long secs = epochMs / 1000;
+    int millis = (int) (epochMs % 1000);
+    java.time.LocalDate date = java.time.LocalDate.ofEpochDay(secs / 86_400);
+    int secOfDay = (int) (secs % 86_400);
+    byte[] b = new byte[24];
+    put(b, 0, date.getYear(), 4);
+    b[4] = '-';
+    put(b, 5, date.getMonthValue(), 2);
+    b[7] = '-';
+    put(b, 8, date.getDayOfMonth(), 2);
+    b[10] = 'T';
+    put(b, 11, secOfDay / 3600, 2);
+    b[13] = ':';
+    put(b, 14, secOfDay / 60 % 60, 2);
+    b[16] = ':';
+    put(b, 17, secOfDay % 60, 2);
+    b[19] = '.';
+    put(b, 20, millis, 3);
+    b[23] = 'Z';
+    return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private static void put(byte[] b, int at, int value, int digits) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + value % 10);
+      value /= 10;
     }
   }
 

@@ -98,4 +98,17 @@ class TelemetryParserTest {
     }
     assertThat(ids).hasSize(10_000);
   }
+
+  @Test
+  void formatsMillisExactlyAsJavaTimeDoes() {
+    java.util.Random r = new java.util.Random(7);
+    java.time.format.DateTimeFormatter ref = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC);
+    long[] edges = {0L, 1L, 999L, 951_782_400_000L, 253_402_300_799_999L, 1_764_000_000_123L};
+    for (long ms : edges) assertThat(TelemetryParser.rfc3339Millis(ms)).isEqualTo(ref.format(Instant.ofEpochMilli(ms)));
+    for (int i = 0; i < 100_000; i++) {
+      long ms = (long) (r.nextDouble() * 253_402_300_799_999L);
+      assertThat(TelemetryParser.rfc3339Millis(ms)).isEqualTo(ref.format(Instant.ofEpochMilli(ms)));
+    }
+  }
 }

@@ -1,0 +1,84 @@
+package io.codex.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP closed-loop load with wrk (Debian package {@code wrk}), the tool the peer figures were
+ * measured with: it costs the shared CPU far less than a JVM client. Requests rotate over the
+ * devices' credentials and bodies through a generated Lua script.
+ */
+final class WrkLoad {
+  static final Path WRK = Path.of("/usr/bin/wrk");
+
+  static boolean available() {
+    return Files.isExecutable(WRK);
+  }
+
+  /** @param requests per request shape: {authorization, body} */
+  static LoadResult run(String name, String url, int connections, int perRequest, double seconds, List<String[]> requests)
+      throws Exception {
+    Path script = Files.createTempFile("codex-wrk", ".lua");
+    StringBuilder lua = new StringBuilder("local reqs = {}\n");
+    String host = java.net.URI.create(url).getAuthority();
+    for (String[] r : requests) {
+      lua.append("reqs[#reqs + 1] = wrk.format('POST', nil, {['Host'] = ").append(quote(host))
+          .append(", ['Content-Type'] = 'application/json', ['Authorization'] = ")
+          .append(quote(r[0])).append("}, ").append(quote(r[1])).append(")\n");
+    }
+    lua.append("local i = 0\nrequest = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n");
+    lua.append("local bad = 0\nresponse = function(status, headers, body)\n  if status ~= 202 then bad = bad + 1 end\nend\n");
+    lua.append("done = function(summary, latency, requests)\n  io.write(string.format('codex-errors %d\\n', summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
+    Files.writeString(script, lua);
+    Process p = new ProcessBuilder(WRK.toString(), "-t2", "-c" + connections, "-d" + Math.round(seconds) + "s", "--latency",
+        "-s", script.toString(), url).redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
+    }
+    p.waitFor();
+    Files.deleteIfExists(script);
+    String text = out.toString();
+    double rps = number(text, "Requests/sec:\\s+([\\d.]+)");
+    double p50 = millis(text, "50%\\s+([\\d.]+)(us|ms|s)");
+    double p99 = millis(text, "99%\\s+([\\d.]+)(us|ms|s)");
+    long errors = (long) number(text, "codex-errors (\\d+)");
+    Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(text);
+    if (non2xx.find()) errors += Long.parseLong(non2xx.group(1));
+    Latencies lat = new Latencies() {
+      @Override
+      synchronized double percentileMs(double p) {
+        return p <= 50 ? p50 : p99;
+      }
+    };
+    return new LoadResult(name, "wrk c=" + connections + " " + perRequest + " rec/req", (long) (rps * seconds * perRequest),
+        errors, seconds, lat);
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static double number(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    if (!m.find()) throw new IllegalStateException("wrk printed no " + regex + ":\n" + text);
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static double millis(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    if (!m.find()) return Double.NaN;
+    double v = Double.parseDouble(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> v / 1000;
+      case "s" -> v * 1000;
+      default -> v;
+    };
+  }
+}
