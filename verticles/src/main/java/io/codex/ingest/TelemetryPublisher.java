@@ -40,6 +40,7 @@ public final class TelemetryPublisher {
   /** Sends records whose in-flight share was already acquired from the limiter. */
   public Future<Void> publish(Context ctx, List<TelemetryParser.Parsed> records, long receivedAtMs, String protocol) {
     Promise<Void> done = Promise.promise();
+    ContextCompletions completions = ContextCompletions.of(ctx);
     AtomicInteger left = new AtomicInteger(records.size());
     AtomicReference<Exception> failure = new AtomicReference<>();
     long t0 = System.nanoTime();
@@ -57,10 +58,10 @@ public final class TelemetryPublisher {
           if (e == null) {
             metrics.kafkaAck().record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             metrics.records(protocol, "ok", records.size());
-            ctx.runOnContext(v -> done.complete());
+            completions.submit(done::complete);
           } else {
             metrics.records(protocol, "kafka_error", records.size());
-            ctx.runOnContext(v -> done.fail(e));
+            completions.submit(() -> done.fail(e));
           }
         }
       });
