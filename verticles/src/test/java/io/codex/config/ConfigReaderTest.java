@@ -304,4 +304,17 @@ class ConfigReaderTest {
         .hasMessageContaining("external")
         .hasMessageContaining("cloud");
   }
+
+  @org.junit.jupiter.api.Test
+  void hugeSizesAndDurationsFailNamingTheKeyInsteadOfOverflowing() {
+    io.vertx.core.json.JsonObject cfg = new io.vertx.core.json.JsonObject().put("jvm", new io.vertx.core.json.JsonObject()
+        .put("maxHeap", "17179869184g").put("ttl", "99999999999999999999s").put("old", "9223372036854775807d"));
+    ConfigReader jvm = ConfigReader.of(cfg).section("jvm");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jvm.bytes("maxHeap", 1, 1, Long.MAX_VALUE))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("jvm.maxHeap: ");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jvm.duration("ttl", java.time.Duration.ZERO))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("jvm.ttl: ");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jvm.duration("old", java.time.Duration.ZERO))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("jvm.old: ");
+  }
 }

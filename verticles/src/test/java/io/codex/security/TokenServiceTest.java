@@ -239,4 +239,15 @@ class TokenServiceTest {
     String token = service.issue("alice", EnumSet.of(Role.VIEWER), null, TEN_MINUTES);
     assertThat(await(verifier.verify(token, registry)).subject()).isEqualTo("alice");
   }
+
+  @Test
+  void tokenMintedBeforeTheDeviceWasRegisteredAgainIsRefused() {
+    String old = service.issue("dev-9", EnumSet.of(Role.DEVICE), List.of("dev-9"), TEN_MINUTES);
+    String registeredLater = java.time.Instant.now().plusSeconds(5).toString();
+    registry.apply("dev-9", new DeviceEntry("dev-9", null, false, List.of(), SecretHasher.hash("s"), registeredLater), 1);
+    assertUnauthorized(service.verify(old, registry));
+    registry.apply("dev-9", new DeviceEntry("dev-9", null, false, List.of(), SecretHasher.hash("s"),
+        java.time.Instant.now().minusSeconds(5).toString()), 2);
+    assertThat(await(service.verify(old, registry)).subject()).isEqualTo("dev-9");
+  }
 }
