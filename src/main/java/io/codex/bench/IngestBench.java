@@ -88,7 +88,8 @@ final class IngestBench {
       print(many, server);
       LoadResult best = many.recordsPerSecond() > one.recordsPerSecond() ? many : one;
       double half = Math.max(1000, Math.round(best.recordsPerSecond() / 2 / 1000) * 1000.0);
-      print(http.fixedRate("http-1rec-rate", 256, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
+      print(wrk ? WrkLoad.run("http-1rec-rate", url, 64, 1, seconds, singles, half)
+          : http.fixedRate("http-1rec-rate", 64, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
       LoadResult hundred = wrk ? WrkLoad.run("http-100rec", url, 16, 100, seconds, hundreds)
           : http.closedLoop("http-100rec", 16, 100, seconds, i -> req(devices.get(i % devices.size()), 100));
       print(hundred, server);

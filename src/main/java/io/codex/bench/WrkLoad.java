@@ -24,6 +24,15 @@ final class WrkLoad {
   /** @param requests per request shape: {authorization, body} */
   static LoadResult run(String name, String url, int connections, int perRequest, double seconds, List<String[]> requests)
       throws Exception {
+    return run(name, url, connections, perRequest, seconds, requests, 0);
+  }
+
+  /**
+   * @param targetRate 0 for a closed loop; otherwise each connection pauses between requests so
+   *     that all together send about this many per second (what was achieved is reported)
+   */
+  static LoadResult run(String name, String url, int connections, int perRequest, double seconds, List<String[]> requests,
+      double targetRate) throws Exception {
     Path script = Files.createTempFile("codex-wrk", ".lua");
     StringBuilder lua = new StringBuilder("local reqs = {}\n");
     String host = java.net.URI.create(url).getAuthority();
@@ -33,6 +42,8 @@ final class WrkLoad {
           .append(quote(r[0])).append("}, ").append(quote(r[1])).append(")\n");
     }
     lua.append("local i = 0\nrequest = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n");
+    if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate)))
+        .append("\nend\n");
     lua.append("local bad = 0\nresponse = function(status, headers, body)\n  if status ~= 202 then bad = bad + 1 end\nend\n");
     lua.append("done = function(summary, latency, requests)\n  io.write(string.format('codex-errors %d\\n', summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
     Files.writeString(script, lua);
@@ -57,7 +68,9 @@ final class WrkLoad {
         return p <= 50 ? p50 : p99;
       }
     };
-    return new LoadResult(name, "wrk c=" + connections + " " + perRequest + " rec/req", (long) (rps * seconds * perRequest),
+    String shape = targetRate > 0 ? String.format("wrk c=%d ~%,.0f req/s", connections, targetRate)
+        : "wrk c=" + connections + " " + perRequest + " rec/req";
+    return new LoadResult(name, shape, (long) (rps * seconds * perRequest),
         errors, seconds, lat);
   }
 
