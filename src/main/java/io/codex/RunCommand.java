@@ -83,9 +83,9 @@ final class RunCommand implements Callable<Integer> {
     String admin = tokens.issue("cli-simulator", java.util.EnumSet.of(io.codex.security.Role.ADMIN), null, java.time.Duration.ofDays(1));
     int mqttPort = io.codex.ingest.IngestConfig.from(p.config()).mqttPort();
     var sim = new io.codex.simulate.Simulator(p.vertx(), new io.codex.simulate.Simulator.Settings(devices, devices,
-        io.codex.simulate.Simulator.Protocol.MQTT, "http://127.0.0.1:" + p.httpPort(), "tcp://127.0.0.1:" + mqttPort, admin, "sim-"));
+        io.codex.simulate.Simulator.Protocol.MQTT, "http://127.0.0.1:" + p.httpPort(), "tcp://127.0.0.1:" + mqttPort, admin, "demo-"));
     sim.start()
-        .onSuccess(v -> System.out.println("Simulating " + devices + " devices (sim-0001…), one report per device per second over MQTT."))
+        .onSuccess(v -> System.out.println("Simulating " + devices + " devices (demo-0001…), one report per device per second over MQTT."))
         .onFailure(t -> System.err.println("codex: the simulator did not start: " + t.getMessage()));
   }
 
