@@ -132,6 +132,9 @@ class HttpIngestIT {
     List<String> fields = r.json().getJsonArray("errors").stream().map(o -> ((JsonObject) o).getString("field")).toList();
     assertThat(fields).containsExactlyInAnyOrder("/1/location/lat", "/2/timestamp", "/2/payload");
     assertThat(post(Http.basic("truck-1", truck1), "application/json", "{\"deviceId\": ").status()).isEqualTo(400);
+    Http.Response empty = post(Http.basic("truck-1", truck1), "application/json", null);
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(post(Http.basic("truck-1", truck1), "text/plain", record("truck-1", 1).encode()).status()).isEqualTo(415);
     assertThat(telemetry()).hasSize(before);
   }

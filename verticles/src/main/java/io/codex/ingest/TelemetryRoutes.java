@@ -51,7 +51,8 @@ public final class TelemetryRoutes {
     Instant now = Instant.now();
     List<TelemetryParser.Parsed> records;
     try {
-      records = TelemetryParser.parse(ctx.body().buffer().getBytes(), ndjson, null, cfg.maxRecords(), now);
+      var body = ctx.body().buffer();
+      records = TelemetryParser.parse(body == null ? new byte[0] : body.getBytes(), ndjson, null, cfg.maxRecords(), now);
     } catch (Problem p) {
       metrics.records("http", "invalid", 1);
       throw p;
