@@ -19,7 +19,11 @@ public record EmbedLink(String id, Kind kind, String view, String createdBy, Ins
     Set<Role> roles, Map<String, Object> claims) {
   public EmbedLink {
     roles = Set.copyOf(roles);
-    claims = Map.copyOf(claims);
+    Map<String, Object> kept = new java.util.LinkedHashMap<>();
+    claims.forEach((k, v) -> {
+      if (v != null) kept.put(k, v);
+    });
+    claims = java.util.Collections.unmodifiableMap(kept);
   }
 
   /** Who opens the link: the creator as the link remembers them. */

@@ -187,7 +187,8 @@ public final class EmbedRoutes {
     }
     Map<String, Object> kept = new LinkedHashMap<>();
     for (String claim : embedder.config().referencedClaims()) {
-      if (caller.claims().containsKey(claim)) kept.put(claim, caller.claims().get(claim));
+      Object value = caller.claims().get(claim);
+      if (value != null) kept.put(claim, value);
     }
     Instant now = clock.instant();
     EmbedLink link = new EmbedLink(LinkSigner.newId(), kind, target, caller.subject(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
