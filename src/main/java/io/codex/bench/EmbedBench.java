@@ -52,6 +52,7 @@ final class EmbedBench {
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     LoadResult http;
+    double cpuPerToken = -1;
     try (BenchServer server = BenchServer.start(serverEnv(),
         io.codex.launcher.JvmLimits.jvmFlags(io.codex.launcher.LaunchSettings.from(ConfigLoader.defaults())))) {
       JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
@@ -59,17 +60,22 @@ final class EmbedBench {
       System.out.printf("server pid rss %d MB at idle%n", server.rssMb());
       HttpLoad tableau = new HttpLoad(vertx, "127.0.0.1", server.httpPort, "/api/v1/embed/tableau", 200);
       String body = new JsonObject().put("view", "Bench/Overview").encode();
-      tableau.closedLoop("warm-up", 32, 1, Math.min(5, seconds), i -> new String[] {auth, body});
+      // long enough for the server's JIT to settle (a fresh JVM compiles for many seconds on 2 busy cores)
+      tableau.closedLoop("warm-up", 64, 1, Math.max(15, seconds), i -> new String[] {auth, body});
+      long cpu0 = server.cpuMillis();
       http = shaped(tableau.closedLoop("tableau-http", 64, 1, seconds, i -> new String[] {auth, body}), "c=64");
-      print(http, "tokens", "  server-rss=" + server.rssMb() + "MB");
+      print(http, "tokens", serverUse(server, cpuPerRequest(server, cpu0, http)));
       // each answer waits for its audit record's Kafka ack (linger + broker): more connections, more in flight
+      cpu0 = server.cpuMillis();
       LoadResult wide = shaped(tableau.closedLoop("tableau-http", 256, 1, seconds, i -> new String[] {auth, body}), "c=256");
-      print(wide, "tokens", "  server-rss=" + server.rssMb() + "MB");
+      cpuPerToken = cpuPerRequest(server, cpu0, wide);
+      print(wide, "tokens", serverUse(server, cpuPerToken));
       if (wide.recordsPerSecond() > http.recordsPerSecond()) http = wide;
       HttpLoad looker = new HttpLoad(vertx, "127.0.0.1", server.httpPort, "/api/v1/embed/looker", 200);
       String target = new JsonObject().put("target", "dashboards/1").encode();
-      print(shaped(looker.closedLoop("looker-http", 64, 1, seconds, i -> new String[] {auth, target}), "c=64"), "urls",
-          "  server-rss=" + server.rssMb() + "MB");
+      cpu0 = server.cpuMillis();
+      LoadResult urls = shaped(looker.closedLoop("looker-http", 64, 1, seconds, i -> new String[] {auth, target}), "c=64");
+      print(urls, "urls", serverUse(server, cpuPerRequest(server, cpu0, urls)));
     } finally {
       vertx.close();
     }
@@ -78,6 +84,11 @@ final class EmbedBench {
     out.add(String.format("tableau in-process                      = %,.0f tokens/s (target >= 20,000)", best));
     out.add(String.format("tableau through HTTP (audited to Kafka) = %,.0f tokens/s, p99 %.2f ms (target >= 5,000)",
         http.recordsPerSecond(), http.latencies().percentileMs(99)));
+    if (cpuPerToken > 0) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      out.add(String.format("server CPU per HTTP token                = %.0f us (all of it: HTTP, JWT check, minting, audit, "
+          + "in-process broker): %,.0f tokens/s if the server had the %d cores to itself", cpuPerToken, cores * 1e6 / cpuPerToken, cores));
+    }
     out.forEach(System.out::println);
     return 0;
   }
@@ -134,6 +145,15 @@ final class EmbedBench {
       if (l.percentileMs(99) > worst.percentileMs(99)) worst = l;
     }
     return new LoadResult(name, threads + (threads == 1 ? " thread" : " threads"), done.get(), 0, elapsed, worst);
+  }
+
+  private static double cpuPerRequest(BenchServer server, long cpu0, LoadResult r) {
+    long cpu1 = server.cpuMillis();
+    return cpu0 < 0 || cpu1 < 0 || r.records() == 0 ? -1 : (cpu1 - cpu0) * 1000.0 / r.records();
+  }
+
+  private static String serverUse(BenchServer server, double us) {
+    return String.format("  server-cpu=%.0fus/req  server-rss=%dMB", us, server.rssMb());
   }
 
   private static LoadResult shaped(LoadResult r, String shape) {
