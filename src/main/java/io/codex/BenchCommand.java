@@ -9,9 +9,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code codex bench <scenario>}: prints one result line per scenario. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks that print numbers: ingest (HTTP, MQTT, with raw Kafka and Mosquitto side by side).")
+    description = "Benchmarks that print numbers: ingest (HTTP, MQTT, with raw Kafka and Mosquitto side by side); "
+        + "embed (Tableau tokens and Looker URLs, in-process and through the HTTP API).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "ingest")
+  @Parameters(index = "0", description = "ingest or embed")
   String scenario;
 
   @Option(names = "--duration", defaultValue = "10s", description = "per scenario (default ${DEFAULT-VALUE})")
@@ -30,8 +31,9 @@ final class BenchCommand implements Callable<Integer> {
     return switch (scenario) {
       case "ingest" -> new io.codex.bench.IngestBenchLauncher().run(d.toMillis() / 1000.0,
           ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s);
+      case "embed" -> new io.codex.bench.EmbedBenchLauncher().run(d.toMillis() / 1000.0);
       default -> {
-        System.err.println("codex bench: unknown scenario \"" + scenario + "\" (available: ingest)");
+        System.err.println("codex bench: unknown scenario \"" + scenario + "\" (available: ingest, embed)");
         yield 2;
       }
     };

@@ -87,6 +87,21 @@ final class BenchServer implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * CPU time the server process has used so far (user + system), in ms; -1 when unknown. Unlike
+   * a rate, it hardly depends on what else the machine runs at the time.
+   */
+  long cpuMillis() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 14 and 15 of stat (utime, stime), counted after the command name; USER_HZ is 100 on Linux
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   @Override
   public void close() throws Exception {
     process.destroy();

@@ -17,11 +17,21 @@ final class HttpLoad {
   private final Vertx vertx;
   private final String host;
   private final int port;
+  private final String uri;
+  private final int okStatus;
 
+  /** Telemetry ingest: POST /api/v1/telemetry, 202 counts. */
   HttpLoad(Vertx vertx, String host, int port) {
+    this(vertx, host, port, "/api/v1/telemetry", 202);
+  }
+
+  /** POST JSON to {@code uri}; an answer with {@code okStatus} counts, anything else is an error. */
+  HttpLoad(Vertx vertx, String host, int port, String uri, int okStatus) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
+    this.uri = uri;
+    this.okStatus = okStatus;
   }
 
   /**
@@ -57,7 +67,7 @@ final class HttpLoad {
     }
     long start = System.nanoTime();
     send(client, auth, body).onComplete(ar -> {
-      if (ar.succeeded() && ar.result() == 202) {
+      if (ar.succeeded() && ar.result() == okStatus) {
         lat.add(System.nanoTime() - start);
         ok.addAndGet(perRequest);
       } else {
@@ -88,7 +98,7 @@ final class HttpLoad {
         long dueAt = t0 + (long) (k / rate * 1e9);
         String[] ab = reqs[(int) (k % connections)];
         send(client, ab[0], Buffer.buffer(ab[1])).onComplete(ar -> {
-          if (ar.succeeded() && ar.result() == 202) {
+          if (ar.succeeded() && ar.result() == okStatus) {
             lat.add(System.nanoTime() - dueAt);
             ok.incrementAndGet();
           } else {
@@ -107,7 +117,7 @@ final class HttpLoad {
 
   private Future<Integer> send(HttpClient client, String auth, Buffer body) {
     return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-            .setURI("/api/v1/telemetry").putHeader("Authorization", auth).putHeader("Content-Type", "application/json"))
+            .setURI(uri).putHeader("Authorization", auth).putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(body))
         .compose(resp -> resp.body().map(b -> resp.statusCode()));
   }

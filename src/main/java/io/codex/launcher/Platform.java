@@ -8,6 +8,8 @@ import io.codex.api.Status;
 import io.codex.bridge.KafkaSettings;
 import io.codex.bridge.TopicAdmin;
 import io.codex.codecs.Codecs;
+import io.codex.embed.EmbedConfig;
+import io.codex.embed.EmbedLinkVerticle;
 import io.codex.embedded.EmbeddedKafka;
 import io.codex.security.AuthSettings;
 import io.codex.bridge.TelemetryFeedVerticle;
@@ -80,6 +82,8 @@ public final class Platform implements AutoCloseable {
     KafkaSettings.from(config);
     ApiConfig.from(config);
     IngestConfig.from(config);
+    EmbedConfig.resolveSecretFiles(config);
+    EmbedConfig.from(config);
     resolveNodeId(config, launch);
     List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
     AuthSettings.from(config);
@@ -143,6 +147,7 @@ public final class Platform implements AutoCloseable {
     producer.warmUp(java.util.Arrays.stream(Topic.values()).map(kafka::topic).toList(), STEP_TIMEOUT);
     deploy(DeviceRegistryVerticle.class.getName(), 1);
     deploy(TelemetryFeedVerticle.class.getName(), 1);
+    deploy(EmbedLinkVerticle.class.getName(), 1);
     deploy(ApiVerticle.class.getName(), launch.httpInstances());
     deploy(MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances());
     Status.markDeployed(vertx, true);

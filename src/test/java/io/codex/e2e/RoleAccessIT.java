@@ -37,7 +37,7 @@ class RoleAccessIT {
 
   static {
     for (String r : List.of("GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.yaml", "GET /docs",
-        "POST /api/v1/auth/token")) {
+        "POST /api/v1/auth/token", "GET /embed/l/{linkId}")) {
       TABLE.put(r, Set.of(PUBLIC));
     }
     TABLE.put("GET /api/v1/auth/me", Set.of(ANY));
@@ -46,6 +46,13 @@ class RoleAccessIT {
       TABLE.put(r, Set.of("admin"));
     }
     TABLE.put("POST /api/v1/telemetry", Set.of("device", "gateway"));
+    for (String r : List.of("POST /api/v1/embed/tableau", "POST /api/v1/embed/looker")) {
+      TABLE.put(r, Set.of("viewer", "analyst"));
+    }
+    // share links publish a dashboard to whoever holds the URL: "share-link admin"
+    for (String r : List.of("POST /api/v1/embed/links", "GET /api/v1/embed/links", "DELETE /api/v1/embed/links/{linkId}")) {
+      TABLE.put(r, Set.of("admin"));
+    }
   }
 
   @TempDir static Path dir;
@@ -150,7 +157,7 @@ class RoleAccessIT {
 
   private static int call(String route, String authorization) {
     String[] mp = route.split(" ", 2);
-    String path = mp[1].replace("{deviceId}", "no-such-device");
+    String path = mp[1].replace("{deviceId}", "no-such-device").replace("{linkId}", "no-such-link");
     String body = mp[0].equals("POST") ? "{}" : null;
     return Http.send(mp[0], node.url(path), authorization, body == null ? null : "application/json", body).status();
   }

@@ -3,6 +3,8 @@ package io.codex.api;
 import io.codex.bridge.KafkaSettings;
 import io.codex.bridge.Topic;
 import io.codex.bridge.TopicAdmin;
+import io.codex.embed.EmbedConfig;
+import io.codex.embed.EmbedRoutes;
 import io.codex.ingest.IngestConfig;
 import io.codex.ingest.IngestMetrics;
 import io.codex.ingest.InflightLimiter;
@@ -78,6 +80,7 @@ public final class ApiVerticle extends VerticleBase {
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
+      new EmbedRoutes(vertx, EmbedConfig.from(config()), auth, producer, kafka, audit).mount(routes);
       IngestConfig ingest = IngestConfig.from(config());
       InflightLimiter limiter = InflightLimiter.shared(vertx, ingest);
       IngestMetrics ingestMetrics = IngestMetrics.shared(vertx, limiter);

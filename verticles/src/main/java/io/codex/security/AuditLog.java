@@ -33,6 +33,16 @@ public final class AuditLog {
    * or (logged) when it could not be written: the action itself already happened.
    */
   public Future<Void> record(String actor, String action, String target, String outcome, JsonObject details) {
+    return recordOrFail(actor, action, target, outcome, details)
+        .onFailure(t -> log.warn("audit event not written [action: {}, target: {}]", action, target, t))
+        .otherwiseEmpty();
+  }
+
+  /**
+   * Like {@link #record}, but fails when Kafka did not take the event: for actions that must not
+   * happen unaudited (e.g. handing out an embed token), which the caller then refuses.
+   */
+  public Future<Void> recordOrFail(String actor, String action, String target, String outcome, JsonObject details) {
     JsonObject event = new JsonObject()
         .put("id", UUID.randomUUID().toString())
         .put("at", Instant.now().toString())
@@ -41,9 +51,6 @@ public final class AuditLog {
         .put("target", target)
         .put("outcome", outcome);
     if (details != null) event.put("details", details);
-    return producer.send(vertx, topic, actor, event.encode())
-        .onFailure(t -> log.warn("audit event not written [action: {}, target: {}]", action, target, t))
-        .<Void>mapEmpty()
-        .otherwiseEmpty();
+    return producer.send(vertx, topic, actor, event.encode()).mapEmpty();
   }
 }

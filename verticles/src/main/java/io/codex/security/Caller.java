@@ -1,5 +1,8 @@
 package io.codex.security;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -8,11 +11,20 @@ import java.util.Set;
  * @param subject the JWT {@code sub}, the client id, or the device id
  * @param roles   the recognised roles (unknown role names are ignored)
  * @param devices the device ids this caller is narrowed to; {@code null} means every device
+ * @param claims  the claims of the caller's verified JWT (read-only; empty for Basic credentials):
+ *                what capabilities that act on the caller's behalf (e.g. row-level security of
+ *                embedded dashboards) may derive from, never from a request body
  */
-public record Caller(String subject, Set<Role> roles, Set<String> devices) {
+public record Caller(String subject, Set<Role> roles, Set<String> devices, Map<String, Object> claims) {
   public Caller {
     roles = Set.copyOf(roles);
     devices = devices == null ? null : Set.copyOf(devices);
+    claims = claims == null || claims.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+  }
+
+  /** A caller without token claims (client credentials, device secrets). */
+  public Caller(String subject, Set<Role> roles, Set<String> devices) {
+    this(subject, roles, devices, null);
   }
 
   public boolean has(Role role) {

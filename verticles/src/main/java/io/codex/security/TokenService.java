@@ -113,7 +113,7 @@ public final class TokenService {
             }
             devices = DeviceAuth.publishable(entry.get());
           }
-          return Future.succeededFuture(new Caller(sub, roles, devices));
+          return Future.succeededFuture(new Caller(sub, roles, devices, claims.getMap()));
         });
   }
 

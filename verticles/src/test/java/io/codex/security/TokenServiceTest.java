@@ -64,6 +64,7 @@ class TokenServiceTest {
     assertThat(caller.roles()).containsExactlyInAnyOrder(Role.VIEWER, Role.ANALYST);
     assertThat(caller.devices()).as("not narrowed: every device").isNull();
     assertThat(caller.maySee("any-device")).isTrue();
+    assertThat(caller.claims()).containsEntry("sub", "alice").containsKey("jti").containsKey("exp");
   }
 
   @Test
