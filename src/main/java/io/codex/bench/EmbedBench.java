@@ -61,7 +61,7 @@ final class EmbedBench {
       HttpLoad tableau = new HttpLoad(vertx, "127.0.0.1", server.httpPort, "/api/v1/embed/tableau", 200);
       String body = new JsonObject().put("view", "Bench/Overview").encode();
       // long enough for the server's JIT to settle (a fresh JVM compiles for many seconds on 2 busy cores)
-      tableau.closedLoop("warm-up", 64, 1, Math.max(15, seconds), i -> new String[] {auth, body});
+      tableau.closedLoop("warm-up", 64, 1, Math.max(30, seconds), i -> new String[] {auth, body});
       long cpu0 = server.cpuMillis();
       http = shaped(tableau.closedLoop("tableau-http", 64, 1, seconds, i -> new String[] {auth, body}), "c=64");
       print(http, "tokens", serverUse(server, cpuPerRequest(server, cpu0, http)));
