@@ -13,6 +13,8 @@ import io.codex.security.AuthSettings;
 import io.codex.bridge.TelemetryFeedVerticle;
 import io.codex.ingest.IngestConfig;
 import io.codex.ingest.MqttIngestVerticle;
+import io.codex.livemap.LiveMapConfig;
+import io.codex.livemap.LiveMapVerticle;
 import io.codex.security.DeviceRegistryVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -80,6 +82,7 @@ public final class Platform implements AutoCloseable {
     KafkaSettings.from(config);
     ApiConfig.from(config);
     IngestConfig.from(config);
+    LiveMapConfig.from(config);
     resolveNodeId(config, launch);
     List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
     AuthSettings.from(config);
@@ -142,6 +145,8 @@ public final class Platform implements AutoCloseable {
     }
     producer.warmUp(java.util.Arrays.stream(Topic.values()).map(kafka::topic).toList(), STEP_TIMEOUT);
     deploy(DeviceRegistryVerticle.class.getName(), 1);
+    // the live map subscribes to the feed before the feed starts, and is there before the edge takes sockets
+    deploy(LiveMapVerticle.class.getName(), LiveMapConfig.from(config).instances());
     deploy(TelemetryFeedVerticle.class.getName(), 1);
     deploy(ApiVerticle.class.getName(), launch.httpInstances());
     deploy(MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances());

@@ -37,7 +37,7 @@ class RoleAccessIT {
 
   static {
     for (String r : List.of("GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.yaml", "GET /docs",
-        "POST /api/v1/auth/token")) {
+        "POST /api/v1/auth/token", "GET /map")) {
       TABLE.put(r, Set.of(PUBLIC));
     }
     TABLE.put("GET /api/v1/auth/me", Set.of(ANY));
@@ -46,6 +46,7 @@ class RoleAccessIT {
       TABLE.put(r, Set.of("admin"));
     }
     TABLE.put("POST /api/v1/telemetry", Set.of("device", "gateway"));
+    TABLE.put("GET /ws/live", Set.of("viewer", "analyst"));
   }
 
   @TempDir static Path dir;
