@@ -95,6 +95,9 @@
       { id: 'countries-line', type: 'line', source: 'countries', paint: { 'line-color': '#3b5674', 'line-width': 0.7 } }
     ]
   };
+  if (!mapboxgl.supported()) {
+    $('message').textContent = 'This browser cannot draw the map: WebGL is not available.';
+  }
   if (cfg.mapboxToken) mapboxgl.accessToken = cfg.mapboxToken;
   var map = new mapboxgl.Map({
     container: 'map',
@@ -103,6 +106,12 @@
     zoom: 1.3,
     attributionControl: false,
     preserveDrawingBuffer: true   // lets a screenshot read the canvas
+  });
+  window.__errors = [];
+  map.on('error', function (e) {
+    var text = (e && e.error && e.error.message) || String(e);
+    window.__errors.push(text);
+    $('message').textContent = 'Map: ' + text;
   });
   map.addControl(new mapboxgl.NavigationControl({ showCompass: false }), 'bottom-left');
   map.addControl(new mapboxgl.AttributionControl({
@@ -164,6 +173,7 @@
     map.on('moveend', function () { setTimeout(subscribe, 250); });
     mapReady = true;
     dirty = true;
+    subscribe();   // the socket may have been ready before the map
   });
 
   // at most one setData per animation frame, however many messages arrived
