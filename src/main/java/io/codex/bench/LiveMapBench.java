@@ -67,6 +67,10 @@ public final class LiveMapBench {
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger closedByServer = new AtomicInteger();
   private volatile Latencies latencies = new Latencies();
+  /** Stalled clients, oldest first: a paused socket does not even see its close, so drops are read from the server. */
+  private final java.util.concurrent.ConcurrentLinkedDeque<io.vertx.core.http.WebSocket> stalledSockets =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private long tooSlowSeen;
 
   public LiveMapBench(int clients, int devices, int rate, int stalled, double seconds, double warmUp, Duration soak) {
     this.clients = clients;
@@ -92,6 +96,19 @@ public final class LiveMapBench {
           .setMaxConnections(clients + stalled * 4 + 8).setMaxMessageSize(256 << 20));
       for (int i = 0; i < clients; i++) connect(ws, server.httpPort, viewer, i < MEASURING_CLIENTS, false);
       for (int i = 0; i < stalled; i++) connect(ws, server.httpPort, viewer, false, true);
+      if (stalled > 0) {
+        WebClient metrics = WebClient.create(vertx);
+        vertx.setPeriodic(1_000, id -> metrics.get(server.httpPort, "127.0.0.1", "/metrics").send().onSuccess(r -> {
+          Matcher m = TOO_SLOW.matcher(r.bodyAsString());
+          long dropped = m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+          for (; tooSlowSeen < dropped; tooSlowSeen++) {
+            io.vertx.core.http.WebSocket old = stalledSockets.pollFirst();
+            if (old != null) old.close();
+            closedByServer.incrementAndGet();
+            connect(ws, server.httpPort, viewer, false, true);   // keep the stalled population up
+          }
+        }));
+      }
       long t0 = System.nanoTime();
       while (connected.get() < clients + stalled && System.nanoTime() - t0 < 30_000_000_000L) Thread.sleep(50);
       if (connected.get() < clients + stalled) throw new IllegalStateException("only " + connected.get() + " clients connected");
@@ -157,6 +174,8 @@ public final class LiveMapBench {
     long last = 0;
     long t0 = System.nanoTime();
     Window worst = null;
+    long liveMin = Long.MAX_VALUE;
+    long liveMax = 0;
     while ((System.nanoTime() - t0) / 1e9 < soak.toSeconds()) {
       Window w = measure(10);
       if (worst == null || w.p99 > worst.p99) worst = w;
@@ -164,11 +183,17 @@ public final class LiveMapBench {
       if (first < 0) first = last;
       min = Math.min(min, last);
       max = Math.max(max, last);
-      System.out.printf("  soak %4.0fs  in=%,.0f/s features/s=%,.0f p99=%.0fms server-rss=%dMB stalled-dropped=%d%n",
-          (System.nanoTime() - t0) / 1e9, w.in, w.features, w.p99, last, closedByServer.get());
+      String metrics = metrics(server);
+      long live = metric(metrics, "jvm_gc_live_data_size_bytes") >> 20;
+      long direct = metric(metrics, "jvm_buffer_memory_used_bytes\\{[^}]*id=\"direct\"[^}]*}") >> 20;
+      liveMin = Math.min(liveMin, live);
+      liveMax = Math.max(liveMax, live);
+      System.out.printf("  soak %4.0fs  in=%,.0f/s features/s=%,.0f p99=%.0fms server-rss=%dMB live-heap=%dMB direct=%dMB stalled-dropped=%d%n",
+          (System.nanoTime() - t0) / 1e9, w.in, w.features, w.p99, last, live, direct, closedByServer.get());
     }
-    return String.format("soak     %ds with %d stalled clients  server-rss first=%dMB min=%dMB max=%dMB last=%dMB  worst 10 s p99=%.0fms",
-        soak.toSeconds(), stalled, first, min, max, last, worst == null ? 0 : worst.p99);
+    return String.format("soak     %ds with %d stalled clients  server-rss first=%dMB min=%dMB max=%dMB last=%dMB  "
+            + "live heap after GC min=%dMB max=%dMB  worst 10 s p99=%.0fms",
+        soak.toSeconds(), stalled, first, min, max, last, liveMin, liveMax, worst == null ? 0 : worst.p99);
   }
 
   private void connect(WebSocketClient client, int port, String token, boolean measuring, boolean stall) {
@@ -190,18 +215,15 @@ public final class LiveMapBench {
         }
       }
     });
-    ws.closeHandler(v -> {
-      connected.decrementAndGet();
-      if (stall) {
-        closedByServer.incrementAndGet();
-        connect(client, port, token, false, true);   // keep the stalled population up
-      }
-    });
+    ws.closeHandler(v -> connected.decrementAndGet());
     ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws/live?token=" + token))
         .onSuccess(s -> {
           connected.incrementAndGet();
           s.writeTextMessage("{\"type\":\"subscribe\"}");
-          if (stall) s.pause();
+          if (stall) {
+            s.pause();
+            stalledSockets.addLast(s);
+          }
         })
         .onFailure(t -> System.err.println("bench livemap: a client did not connect: " + t.getMessage()));
   }
@@ -249,14 +271,22 @@ public final class LiveMapBench {
   }
 
   private String tooSlow(BenchServer server) {
+    return String.valueOf(metric(metrics(server), "codex_livemap_disconnects_total\\{[^}]*reason=\"too_slow\"[^}]*}"));
+  }
+
+  private static String metrics(BenchServer server) {
     try {
-      String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/metrics"))
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/metrics"))
           .build(), HttpResponse.BodyHandlers.ofString()).body();
-      Matcher m = TOO_SLOW.matcher(body);
-      return m.find() ? String.valueOf((long) Double.parseDouble(m.group(1))) : "0";
     } catch (Exception e) {
-      return "?";
+      return "";
     }
+  }
+
+  /** A Prometheus sample's value (the first series whose name and labels match), -1 when absent. */
+  private static long metric(String body, String series) {
+    Matcher m = Pattern.compile("(?m)^" + series + "(?:\\{[^}]*})? ([0-9.E+-]+)$").matcher(body);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
   /** Devices wandering around world cities; each batch moves the next devices in turn. */

@@ -43,7 +43,6 @@ public final class LiveMapVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(LiveMapVerticle.class);
 
   static final short CLOSE_GOING_AWAY = 1001;
-  static final short CLOSE_TRY_AGAIN_LATER = 1013;
   static final short CLOSE_IDLE = 4001;
   static final short CLOSE_TOO_SLOW = 4008;
   static final short CLOSE_UNAUTHORIZED = 4401;
