@@ -10,9 +10,10 @@ import picocli.CommandLine.Parameters;
 /** {@code codex bench <scenario>}: prints one result line per scenario. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that print numbers: ingest (HTTP, MQTT, with raw Kafka and Mosquitto side by side); "
-        + "embed (Tableau tokens and Looker URLs, in-process and through the HTTP API).")
+        + "embed (Tableau tokens and Looker URLs, in-process and through the HTTP API); "
+        + "livemap (WebSocket clients while devices report).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "ingest or embed")
+  @Parameters(index = "0", description = "ingest | embed | livemap")
   String scenario;
 
   @Option(names = "--duration", defaultValue = "10s", description = "per scenario (default ${DEFAULT-VALUE})")
@@ -21,8 +22,20 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warm-up", defaultValue = "30s", description = "load before measuring, while the JIT compiles (default ${DEFAULT-VALUE})")
   String warmUp;
 
-  @Option(names = "--soak", description = "also run HTTP load this long and report the server's RSS (e.g. 5m)")
+  @Option(names = "--soak", description = "also run the load this long and report the server's RSS (e.g. 5m)")
   String soak;
+
+  @Option(names = "--clients", defaultValue = "100", description = "livemap: WebSocket clients subscribed world-wide (default ${DEFAULT-VALUE})")
+  int clients;
+
+  @Option(names = "--devices", defaultValue = "500", description = "livemap: devices reporting (default ${DEFAULT-VALUE})")
+  int devices;
+
+  @Option(names = "--rate", defaultValue = "5000", description = "livemap: device updates per second in (default ${DEFAULT-VALUE})")
+  int rate;
+
+  @Option(names = "--stalled", defaultValue = "0", description = "livemap: extra clients that never read (default ${DEFAULT-VALUE})")
+  int stalled;
 
   @Override
   public Integer call() throws Exception {
@@ -32,8 +45,10 @@ final class BenchCommand implements Callable<Integer> {
       case "ingest" -> new io.codex.bench.IngestBenchLauncher().run(d.toMillis() / 1000.0,
           ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s);
       case "embed" -> new io.codex.bench.EmbedBenchLauncher().run(d.toMillis() / 1000.0);
+      case "livemap" -> new io.codex.bench.LiveMapBench(clients, devices, rate, stalled, d.toMillis() / 1000.0,
+          ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s).run();
       default -> {
-        System.err.println("codex bench: unknown scenario \"" + scenario + "\" (available: ingest, embed)");
+        System.err.println("codex bench: unknown scenario \"" + scenario + "\" (available: ingest, embed, livemap)");
         yield 2;
       }
     };

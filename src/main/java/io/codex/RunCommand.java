@@ -89,6 +89,18 @@ final class RunCommand implements Callable<Integer> {
         .onFailure(t -> System.err.println("codex: the simulator did not start: " + t.getMessage()));
   }
 
+  /**
+   * Embedded mode is a developer's own machine: its map link signs in with a viewer token carried
+   * in the URL fragment, which browsers never send to a server (the page moves it to its session
+   * storage and clears the address bar). Elsewhere the page asks for a token.
+   */
+  private static String mapSignIn(Platform p) {
+    if (!p.launch().embeddedKafka()) return "";
+    var tokens = io.codex.security.TokenService.create(p.vertx(), io.codex.security.AuthSettings.from(p.config()));
+    if (!tokens.canIssue()) return "";
+    return "#token=" + tokens.issue("cli-map", java.util.EnumSet.of(io.codex.security.Role.VIEWER), null, java.time.Duration.ofHours(12));
+  }
+
   private static void printBanner(Platform p) {
     StringBuilder b = new StringBuilder();
     String base = "http://localhost:" + p.httpPort();
@@ -97,6 +109,7 @@ final class RunCommand implements Callable<Integer> {
     b.append("  API docs   ").append(base).append("/docs\n");
     b.append("  health     ").append(base).append("/health/ready\n");
     b.append("  metrics    ").append(base).append("/metrics\n");
+    b.append("  live map   ").append(base).append("/map").append(mapSignIn(p)).append('\n');
     b.append("  kafka      ").append(p.bootstrapServers()).append('\n');
     b.append("  data dir   ").append(p.launch().dataDir().toAbsolutePath().normalize()).append('\n');
     if (!p.newSecrets().isEmpty()) {

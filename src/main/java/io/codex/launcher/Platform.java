@@ -15,6 +15,8 @@ import io.codex.security.AuthSettings;
 import io.codex.bridge.TelemetryFeedVerticle;
 import io.codex.ingest.IngestConfig;
 import io.codex.ingest.MqttIngestVerticle;
+import io.codex.livemap.LiveMapConfig;
+import io.codex.livemap.LiveMapVerticle;
 import io.codex.security.DeviceRegistryVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -84,6 +86,7 @@ public final class Platform implements AutoCloseable {
     IngestConfig.from(config);
     EmbedConfig.resolveSecretFiles(config);
     EmbedConfig.from(config);
+    LiveMapConfig.from(config);
     resolveNodeId(config, launch);
     List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
     AuthSettings.from(config);
@@ -146,6 +149,8 @@ public final class Platform implements AutoCloseable {
     }
     producer.warmUp(java.util.Arrays.stream(Topic.values()).map(kafka::topic).toList(), STEP_TIMEOUT);
     deploy(DeviceRegistryVerticle.class.getName(), 1);
+    // the live map subscribes to the feed before the feed starts, and is there before the edge takes sockets
+    deploy(LiveMapVerticle.class.getName(), LiveMapConfig.from(config).instances());
     deploy(TelemetryFeedVerticle.class.getName(), 1);
     deploy(EmbedLinkVerticle.class.getName(), 1);
     deploy(ApiVerticle.class.getName(), launch.httpInstances());

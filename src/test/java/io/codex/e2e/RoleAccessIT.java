@@ -37,7 +37,7 @@ class RoleAccessIT {
 
   static {
     for (String r : List.of("GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.yaml", "GET /docs",
-        "POST /api/v1/auth/token", "GET /embed/l/{linkId}")) {
+        "POST /api/v1/auth/token", "GET /embed/l/{linkId}", "GET /map")) {
       TABLE.put(r, Set.of(PUBLIC));
     }
     TABLE.put("GET /api/v1/auth/me", Set.of(ANY));
@@ -53,6 +53,7 @@ class RoleAccessIT {
     for (String r : List.of("POST /api/v1/embed/links", "GET /api/v1/embed/links", "DELETE /api/v1/embed/links/{linkId}")) {
       TABLE.put(r, Set.of("admin"));
     }
+    TABLE.put("GET /ws/live", Set.of("viewer", "analyst"));
   }
 
   @TempDir static Path dir;

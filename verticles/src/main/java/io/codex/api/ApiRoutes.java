@@ -66,6 +66,20 @@ public final class ApiRoutes {
     return route.handler(handler);
   }
 
+  /**
+   * A route that authenticates its callers itself, declared with its access level like any other
+   * (so that the OpenAPI document and the RBAC tests see it): a WebSocket, whose browser client
+   * cannot send an Authorization header, checks a token from the query or its first message.
+   */
+  public Route addSelfAuthenticated(HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
+    specs.add(new Spec(method, path, access));
+    return router.route(method, path.replaceAll("\\{([A-Za-z]+)}", ":$1")).handler(handler);
+  }
+
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
   public List<Spec> specs() {
     return List.copyOf(specs);
   }

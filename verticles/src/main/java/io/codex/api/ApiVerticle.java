@@ -10,6 +10,8 @@ import io.codex.ingest.IngestMetrics;
 import io.codex.ingest.InflightLimiter;
 import io.codex.ingest.TelemetryPublisher;
 import io.codex.ingest.TelemetryRoutes;
+import io.codex.livemap.LiveMapConfig;
+import io.codex.livemap.LiveMapRoutes;
 import io.codex.security.AuditLog;
 import io.codex.security.AuthRoutes;
 import io.codex.security.AuthSettings;
@@ -76,7 +78,8 @@ public final class ApiVerticle extends VerticleBase {
 
     ApiRoutes routes = new ApiRoutes(router, new Authenticator(tokens, registry), cfg.maxBodyBytes());
     AuditLog audit = new AuditLog(vertx, producer, kafka);
-    return vertx.fileSystem().readFile("io/codex/api/openapi.yaml").compose(openApi -> {
+    Future<io.vertx.core.buffer.Buffer> mapPage = vertx.fileSystem().readFile(LiveMapRoutes.PAGE);
+    return vertx.fileSystem().readFile("io/codex/api/openapi.yaml").compose(openApi -> mapPage.compose(page -> {
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
@@ -86,6 +89,7 @@ public final class ApiVerticle extends VerticleBase {
       IngestMetrics ingestMetrics = IngestMetrics.shared(vertx, limiter);
       new TelemetryRoutes(vertx, ingest, limiter,
           new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics), ingestMetrics).mount(routes);
+      new LiveMapRoutes(vertx, LiveMapConfig.from(config()), page).mount(routes);
 
       router.route().failureHandler(Problems::render);
       for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
@@ -99,7 +103,7 @@ public final class ApiVerticle extends VerticleBase {
               .setIdleTimeout(120))
           .requestHandler(router)
           .listen();
-    }).onSuccess(s -> {
+    })).onSuccess(s -> {
       server = s;
       log.debug("api listening [port: {}]", s.actualPort());
     });

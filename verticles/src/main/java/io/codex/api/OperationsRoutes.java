@@ -82,9 +82,14 @@ public final class OperationsRoutes {
   }
 
   static String webjarVersion(String artifact) {
-    String path = "META-INF/maven/org.webjars/" + artifact + "/pom.properties";
+    return webjarVersion("org.webjars", artifact);
+  }
+
+  /** The version of a webjar on the class path (its files live under a folder named after it). */
+  public static String webjarVersion(String group, String artifact) {
+    String path = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
     try (InputStream in = OperationsRoutes.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) throw new IllegalStateException("webjar " + artifact + " is not on the classpath");
+      if (in == null) throw new IllegalStateException("webjar " + group + ":" + artifact + " is not on the classpath");
       Properties p = new Properties();
       p.load(in);
       return p.getProperty("version");
