@@ -143,6 +143,7 @@ class EmbeddedPlatformIT {
         assertThat(allowed).contains(origin);
       } else {
         assertThat(allowed).isEmpty();
+        assertThat(resp.statusCode()).isEqualTo(403);
       }
     }
   }

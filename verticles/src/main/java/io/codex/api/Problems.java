@@ -28,6 +28,9 @@ public final class Problems {
 
   public static Problem toProblem(Throwable t, int statusHint) {
     if (t instanceof Problem p) return p;
+    if (t != null && t.getMessage() != null && t.getMessage().startsWith("CORS Rejected")) {
+      return Problem.forbidden("This origin is not allowed (http.cors.origins).");
+    }
     int status = t == null ? statusHint : statusOf(t);
     return switch (status) {
       case 400 -> Problem.badRequest(t instanceof HttpException h && h.getPayload() != null ? h.getPayload() : "The request could not be read.");
