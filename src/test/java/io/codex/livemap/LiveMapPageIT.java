@@ -97,6 +97,12 @@ class LiveMapPageIT {
     assertThat(moved).as("devices whose position changed in 3 s").isGreaterThan(DEVICES / 2);
     screenshot("livemap-world.png");
 
+    browser.findElement(By.id("heatmap")).click();
+    assertThat(js("return codexMap.map.getLayoutProperty('heat', 'visibility')")).isEqualTo("visible");
+    screenshot("livemap-heatmap.png");
+    browser.findElement(By.id("heatmap")).click();
+    assertThat(js("return codexMap.map.getLayoutProperty('heat', 'visibility')")).isEqualTo("none");
+
     // zoom to one device: it is drawn as its own circle, and clicking it opens its panel
     String id = before.keySet().iterator().next();
     js("codexMap.map.jumpTo({center: codexMap.positions()['" + id + "'], zoom: 13})");
