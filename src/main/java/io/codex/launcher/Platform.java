@@ -40,6 +40,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -148,13 +149,14 @@ public final class Platform implements AutoCloseable {
       producerMetrics.bindTo(registry);
     }
     producer.warmUp(java.util.Arrays.stream(Topic.values()).map(kafka::topic).toList(), STEP_TIMEOUT);
-    deploy(DeviceRegistryVerticle.class.getName(), 1);
-    // the live map subscribes to the feed before the feed starts, and is there before the edge takes sockets
-    deploy(LiveMapVerticle.class.getName(), LiveMapConfig.from(config).instances());
-    deploy(TelemetryFeedVerticle.class.getName(), 1);
-    deploy(EmbedLinkVerticle.class.getName(), 1);
-    deploy(ApiVerticle.class.getName(), launch.httpInstances());
-    deploy(MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances());
+    // in stages, each stage's verticles side by side: the replicas (state every node holds) and the
+    // live map first — the map subscribes to the feed before the feed starts — then the feed, then
+    // the edges that take connections
+    deploy(Map.of(DeviceRegistryVerticle.class.getName(), 1, EmbedLinkVerticle.class.getName(), 1,
+        LiveMapVerticle.class.getName(), LiveMapConfig.from(config).instances()));
+    deploy(Map.of(TelemetryFeedVerticle.class.getName(), 1));
+    deploy(Map.of(ApiVerticle.class.getName(), launch.httpInstances(),
+        MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances()));
     Status.markDeployed(vertx, true);
     log.info("codex ready [ms: {}, http: {}, kafka: {}, cluster: {}]", (System.nanoTime() - t0) / 1_000_000,
         ApiConfig.from(config).port(), kafka.bootstrapServers(), launch.cluster());
@@ -184,9 +186,12 @@ public final class Platform implements AutoCloseable {
         "joining the cluster");
   }
 
-  private void deploy(String verticle, int instances) throws Exception {
-    deployments.add(await(vertx.deployVerticle(verticle, new DeploymentOptions()
-        .setConfig(config).setInstances(instances)), "deploying " + verticle));
+  /** Deploys these verticles (name → instances) concurrently and waits for all of them. */
+  private void deploy(Map<String, Integer> verticles) throws Exception {
+    Map<String, Future<String>> started = new java.util.LinkedHashMap<>();
+    verticles.forEach((name, instances) -> started.put(name,
+        vertx.deployVerticle(name, new DeploymentOptions().setConfig(config).setInstances(instances))));
+    for (var e : started.entrySet()) deployments.add(await(e.getValue(), "deploying " + e.getKey()));
   }
 
   private void lockDataDir() throws IOException {

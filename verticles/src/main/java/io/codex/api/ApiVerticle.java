@@ -78,8 +78,9 @@ public final class ApiVerticle extends VerticleBase {
 
     ApiRoutes routes = new ApiRoutes(router, new Authenticator(tokens, registry), cfg.maxBodyBytes());
     AuditLog audit = new AuditLog(vertx, producer, kafka);
-    Future<io.vertx.core.buffer.Buffer> mapPage = vertx.fileSystem().readFile(LiveMapRoutes.PAGE);
-    return vertx.fileSystem().readFile("io/codex/api/openapi.yaml").compose(openApi -> mapPage.compose(page -> {
+    // straight from the class path on a worker: Vert.x's file resolver would scan the whole fat jar
+    Future<io.vertx.core.buffer.Buffer> mapPage = vertx.executeBlocking(() -> classpathResource(LiveMapRoutes.PAGE));
+    return vertx.executeBlocking(() -> classpathResource("io/codex/api/openapi.yaml")).compose(openApi -> mapPage.compose(page -> {
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
@@ -107,6 +108,13 @@ public final class ApiVerticle extends VerticleBase {
       server = s;
       log.debug("api listening [port: {}]", s.actualPort());
     });
+  }
+
+  static io.vertx.core.buffer.Buffer classpathResource(String path) throws java.io.IOException {
+    try (java.io.InputStream in = ApiVerticle.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) throw new java.io.FileNotFoundException("class path resource " + path);
+      return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+    }
   }
 
   @Override
