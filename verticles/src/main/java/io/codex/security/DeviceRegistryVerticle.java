@@ -1,25 +1,17 @@
 package io.codex.security;
 
+import io.codex.bridge.CompactedTopicReplica;
 import io.codex.bridge.KafkaSettings;
 import io.codex.bridge.Topic;
 import io.codex.codecs.Addresses;
 import io.codex.codecs.DeviceChange;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.common.PartitionInfo;
-import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,43 +23,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceRegistryVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DeviceRegistryVerticle.class);
-  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
-  private KafkaConsumer<String, String> consumer;
+  private CompactedTopicReplica replica;
   private DeviceRegistry registry;
-  private final Map<TopicPartition, Long> endAtStart = new HashMap<>();
-  private final Set<TopicPartition> pending = new HashSet<>();
-  private final Promise<Void> caughtUp = Promise.promise();
 
   @Override
   public Future<?> start() {
-    KafkaSettings kafka = KafkaSettings.from(config());
-    String topic = kafka.topic(Topic.DEVICES);
     registry = DeviceRegistry.shared(vertx);
-    consumer = KafkaConsumer.create(vertx, kafka.consumerConfig(null));
-    consumer.handler(this::onRecord);
-    consumer.exceptionHandler(t -> log.warn("device registry consumer error [topic: {}]", topic, t));
-    long timer = vertx.setTimer(CATCH_UP_TIMEOUT.toMillis(), id -> caughtUp.tryFail(
-        "device registry did not catch up with topic " + topic + " within " + CATCH_UP_TIMEOUT.toSeconds() + " s"));
-    return consumer.partitionsFor(topic)
-        .compose(parts -> {
-          Set<TopicPartition> tps = new HashSet<>();
-          for (PartitionInfo p : parts) tps.add(new TopicPartition(topic, p.getPartition()));
-          if (tps.isEmpty()) return Future.failedFuture("topic " + topic + " has no partitions (was it created?)");
-          return consumer.endOffsets(tps).compose(ends -> {
-            ends.forEach((tp, end) -> {
-              endAtStart.put(tp, end);
-              if (end > 0) pending.add(tp);
-            });
-            return consumer.assign(tps).compose(v -> consumer.seekToBeginning(tps));
-          });
-        })
-        .compose(v -> {
-          if (pending.isEmpty()) caughtUp.tryComplete();
-          return caughtUp.future();
-        })
-        .onComplete(ar -> vertx.cancelTimer(timer))
-        .onSuccess(v -> log.info("device registry ready [devices: {}]", registry.size()));
+    replica = new CompactedTopicReplica(vertx, KafkaSettings.from(config()), Topic.DEVICES, this::onRecord);
+    return replica.start().onSuccess(v -> log.info("device registry ready [devices: {}]", registry.size()));
   }
 
   private void onRecord(KafkaConsumerRecord<String, String> rec) {
@@ -83,11 +47,6 @@ public final class DeviceRegistryVerticle extends VerticleBase {
       }
       if (rec.value() == null || entry != null) apply(vertx, registry, deviceId, entry, rec.offset());
     }
-    TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
-    if (pending.contains(tp) && rec.offset() + 1 >= endAtStart.get(tp)) {
-      pending.remove(tp);
-      if (pending.isEmpty()) caughtUp.tryComplete();
-    }
   }
 
   /** Applies a change to this node's replica and tells local listeners (e.g. MQTT sessions to drop). */
@@ -102,6 +61,6 @@ public final class DeviceRegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.close();
+    return replica == null ? Future.succeededFuture() : replica.close();
   }
 }
