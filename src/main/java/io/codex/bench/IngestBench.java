@@ -107,7 +107,7 @@ final class IngestBench {
         out.add(String.format("ratio mqtt-qos1 codex / mosquitto       = %.2f  (target >= 1.00; Codex also makes each message durable in Kafka)",
             codexMqtt.recordsPerSecond() / mosquitto.recordsPerSecond()));
       }
-      if (soak != null) soak(http, devices, server);
+      if (soak != null) soak(http, devices, url, hundreds, server);
       out.forEach(System.out::println);
       return 0;
     } finally {
@@ -199,23 +199,38 @@ final class IngestBench {
     return rate;
   }
 
-  /** HTTP 100 records/request for the soak duration; the server's RSS sampled every 10 s. */
-  private void soak(HttpLoad http, List<String[]> devices, BenchServer server) {
-    long min = Long.MAX_VALUE;
-    long max = 0;
-    long first = -1;
-    long last = 0;
+  /**
+   * HTTP 100 records/request for the soak duration in 30 s intervals, one line per interval with
+   * the rate and the server's RSS; the summary compares the RSS of the first and the second half
+   * (the JVM commits heap up to its cap early on; a leak keeps growing in the second half).
+   */
+  private void soak(HttpLoad http, List<String[]> devices, String url, List<String[]> hundreds, BenchServer server)
+      throws Exception {
+    long total = soak.toSeconds();
+    int interval = (int) Math.min(30, Math.max(5, total / 4));
+    List<long[]> samples = new ArrayList<>();   // {elapsed s, rss MB}
     long records = 0;
     long t0 = System.nanoTime();
-    while ((System.nanoTime() - t0) / 1e9 < soak.toSeconds()) {
-      LoadResult r = http.closedLoop("soak", 16, 100, 10, i -> req(devices.get(i % devices.size()), 100));
+    long elapsed;
+    while ((elapsed = (System.nanoTime() - t0) / 1_000_000_000L) < total) {
+      double slice = Math.min(interval, total - elapsed);
+      LoadResult r = WrkLoad.available() ? WrkLoad.run("soak", url, 16, 100, slice, hundreds)
+          : http.closedLoop("soak", 16, 100, slice, i -> req(devices.get(i % devices.size()), 100));
       records += r.records();
-      last = server.rssMb();
-      if (first < 0) first = last;
-      min = Math.min(min, last);
-      max = Math.max(max, last);
+      long rss = server.rssMb();
+      long at = (System.nanoTime() - t0) / 1_000_000_000L;
+      samples.add(new long[] {at, rss});
+      System.out.printf("soak t=%4ds  %,10.0f records/s  p99 %6.1f ms  server-rss %d MB%n", at, r.recordsPerSecond(),
+          r.latencies().percentileMs(99), rss);
     }
-    out.add(String.format("soak             %-22s records=%,d  server-rss first=%dMB min=%dMB max=%dMB last=%dMB",
-        soak.toSeconds() + "s http-100rec", records, first, min, max, last));
+    int half = samples.size() / 2;
+    long firstHalfMax = samples.subList(0, Math.max(1, half)).stream().mapToLong(x -> x[1]).max().orElse(-1);
+    long secondMin = samples.subList(half, samples.size()).stream().mapToLong(x -> x[1]).min().orElse(-1);
+    long secondMax = samples.subList(half, samples.size()).stream().mapToLong(x -> x[1]).max().orElse(-1);
+    long last = samples.get(samples.size() - 1)[1];
+    out.add(String.format("soak             %-22s records=%,d  server-rss first=%dMB first-half-max=%dMB second-half=%d..%dMB last=%dMB"
+            + "  (second-half growth %+d MB)",
+        total + "s http-100rec", records, samples.get(0)[1], firstHalfMax, secondMin, secondMax, last,
+        last - samples.get(half)[1]));
   }
 }

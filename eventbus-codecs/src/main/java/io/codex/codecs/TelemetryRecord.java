@@ -29,4 +29,10 @@ public record TelemetryRecord(
   public boolean hasLocation() {
     return lat != null && lon != null;
   }
+
+  /** The same record at a Kafka position. */
+  public TelemetryRecord at(int partition, long offset) {
+    return new TelemetryRecord(id, deviceId, timestamp, receivedAt, sensorType, payloadJson, lat, lon, alt, correlationId,
+        partition, offset);
+  }
 }
