@@ -203,6 +203,18 @@ class GazetteerTest {
   }
 
   @Test
+  void oneLetterNearATownListsIt() {
+    assertThat(forward("S", List.of(), new double[] {-89.65, 39.80}, null)).extracting(GeoPlace::placeId).contains(SPRINGFIELD_IL);
+    assertThat(forward("S", List.of(), null, null)).extracting(GeoPlace::placeId).doesNotContain(SPRINGFIELD_IL);
+  }
+
+  @Test
+  void oneLetterInASmallCountryStillFindsItsPlaces() {
+    assertThat(forward("s", List.of("LI"), null, null)).isNotEmpty().extracting(GeoPlace::countryCode).containsOnly("LI");
+    assertThat(forward("s", List.of("LI"), null, null).get(0).name()).isEqualTo("Schaan");
+  }
+
+  @Test
   void proximityDoesNotLetASmallTownBeatACapital() {
     // Paris, Kentucky (about 10,000 people) right at the point, Paris, France 7,000 km away
     assertThat(first(forward("Paris", List.of(), new double[] {-84.25, 38.21}, null))).isEqualTo(PARIS_FR);
