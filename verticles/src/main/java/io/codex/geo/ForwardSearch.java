@@ -1,6 +1,7 @@
 package io.codex.geo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
@@ -19,10 +20,10 @@ import java.util.List;
  *
  * <p>Keys are handed out most populous first, so the search stops as soon as nothing left in the
  * key range could enter the best list. It looks at {@value #MAX_VISITS} keys at most
- * ({@value #MAX_VISITS_NEAR} with a proximity: only one or two letters typed get there),
- * {@value #MAX_FILTERED_VISITS} while filters leave the list short; then, with a proximity, the {@value #NEARBY} places
- * nearest to it whose names start with the text are added, so that "S" near Springfield, Illinois
- * still finds it.
+ * ({@value #MAX_VISITS_NEAR} with a proximity: only one or two letters typed get there), or
+ * {@value #MAX_FILTERED_VISITS} while filters leave the list short; then, with a proximity, the
+ * {@value #NEARBY} places nearest to it whose names start with the text are added, so that "S"
+ * near Springfield, Illinois still finds it.
  */
 final class ForwardSearch {
   static final double POPULATION_WEIGHT = 0.5;
@@ -68,7 +69,7 @@ final class ForwardSearch {
     }
 
     Filter with(Qualifiers.Match extra) {
-      List<Qualifiers.Match> all = new java.util.ArrayList<>(qualifiers);
+      List<Qualifiers.Match> all = new ArrayList<>(qualifiers);
       all.add(extra);
       return new Filter(countries, bbox, all, proximity);
     }
@@ -116,7 +117,7 @@ final class ForwardSearch {
 
   static double matchScore(NameIndex.Kind kind, boolean exact, boolean shortText) {
     if (exact) {
-      // one or two letters typed: an exact "Lo" should not bury London
+      // one to three letters typed: an exact "Lo" should not bury London
       return switch (kind) {
         case NAME -> shortText ? 0.8 : 1.0;
         case ALTERNATE -> shortText ? 0.75 : 0.9;

@@ -61,11 +61,9 @@ final class GazetteerReader {
 
     String[] regionCodes = new String[regionCount];
     String[] regionNames = new String[regionCount];
-    String[] regionCountryCodes = new String[regionCount];
     for (int r = 0; r < regionCount; r++) {
       String code = text(field());
       int dot = code.indexOf('.');
-      regionCountryCodes[r] = code.substring(0, dot);
       regionCodes[r] = code.substring(dot + 1);
       regionNames[r] = text(field());
       nextLine();
@@ -111,18 +109,8 @@ final class GazetteerReader {
     nameStart[placeCount] = nameLength;
     names = Arrays.copyOf(names, nameLength);
 
-    short[] regionCountry = new short[regionCount];
-    for (int r = 0; r < regionCount; r++) {
-      Short c = countryIndex.get(regionCountryCodes[r]);
-      if (c == null) {
-        c = (short) countryCodes.size();
-        countryIndex.put(regionCountryCodes[r], c);
-        countryCodes.add(regionCountryCodes[r]);
-      }
-      regionCountry[r] = c;
-    }
     Places places = new Places(placeCount, ids, population, lon, lat, country, region, sections, names,
-        nameStart, countryCodes.toArray(String[]::new), regionCodes, regionNames, regionCountry);
+        nameStart, countryCodes.toArray(String[]::new), regionCodes, regionNames);
 
     int[] keyStart = new int[keyCount + 1];
     int[] keyPlace = new int[keyCount];

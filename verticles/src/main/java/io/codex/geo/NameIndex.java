@@ -1,5 +1,6 @@
 package io.codex.geo;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -41,10 +42,12 @@ final class NameIndex {
   private final int[] byPopulation;
 
   /**
-   * @param keys      the keys' UTF-8 bytes one after the other, in sorted order
-   * @param keyStart  where each key starts in {@code keys}, plus one entry for the end
-   * @param places    the place of each key
-   * @param kinds     the {@link Kind} ordinal of each key
+   * @param keys        the keys' UTF-8 bytes one after the other, in sorted order
+   * @param keyStart    where each key starts in {@code keys}, plus one entry for the end
+   * @param places      the place of each key (the array is reused)
+   * @param kinds       the {@link Kind} ordinal of each key
+   * @param count       how many keys
+   * @param populations the population of each place
    */
   NameIndex(byte[] keys, int[] keyStart, int[] places, byte[] kinds, int count, int[] populations) {
     this.keys = keys;
@@ -85,7 +88,7 @@ final class NameIndex {
   }
 
   String key(int key) {
-    return new String(keys, keyStart[key], keyLength(key), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(keys, keyStart[key], keyLength(key), StandardCharsets.UTF_8);
   }
 
   /** The first key that is not below {@code prefix}: where the keys starting with it begin. */

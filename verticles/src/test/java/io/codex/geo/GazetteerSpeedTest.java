@@ -70,8 +70,8 @@ class GazetteerSpeedTest {
       queries[3 * i + 2] = new ForwardQuery(QUERIES.get(i), 5, null, List.of("US"), null, null);
     }
     long sink = 0;
-    for (int i = 0; i < 30_000; i++) sink += g.forward(queries[i % queries.length]).size();
-    int rounds = 1_000;
+    for (int i = 0; i < 20_000; i++) sink += g.forward(queries[i % queries.length]).size();
+    int rounds = 500;
     long[] cpuPerQuery = new long[queries.length];
     long[] wall = new long[rounds * queries.length];
     int w = 0;
@@ -111,7 +111,7 @@ class GazetteerSpeedTest {
   void reverseTakesMicroseconds() {
     Gazetteer g = Gazetteer.bundled();
     SplittableRandom random = new SplittableRandom(7);
-    int n = 200_000;
+    int n = 100_000;
     ReverseQuery[] queries = new ReverseQuery[n];
     for (int i = 0; i < n; i++) {
       // half anywhere on Earth, half over Europe where places are dense

@@ -126,6 +126,9 @@ class GazetteerTest {
     assertThat(first(forward("saint etienne"))).isEqualTo(saintEtienne);
     assertThat(first(forward("SAINT ETIENNE"))).isEqualTo(saintEtienne);
     assertThat(first(forward("St. Etienne"))).isEqualTo(saintEtienne);
+    assertThat(forward("Mt Vernon, Ohio").get(0).name()).isEqualTo("Mount Vernon");
+    assertThat(forward("Saint Petersburg").get(0).countryCode()).isEqualTo("RU");
+    assertThat(first(forward("St Petersburg"))).isEqualTo(first(forward("Saint Petersburg")));
     assertThat(first(forward("l'aquila"))).isEqualTo(first(forward("L’Aquila"))).isEqualTo(first(forward("laquila")))
         .isEqualTo(first(forward("l aquila")));
     assertThat(forward("Łódź").get(0).name()).isEqualTo("Łódź");
@@ -154,6 +157,7 @@ class GazetteerTest {
     assertThat(first(forward("Springfield, Massachusetts, US"))).isEqualTo(SPRINGFIELD_MA);
     assertThat(forward("London, Ontario").get(0).label()).isEqualTo("London, Ontario, Canada");
     assertThat(forward("Lyon, FR").get(0).placeId()).isEqualTo(LYON);
+    assertThat(forward("Lyon, FRA").get(0).placeId()).isEqualTo(LYON);
     assertThat(forward("Paris, Germany")).as("a known qualifier is a filter").isEmpty();
   }
 
