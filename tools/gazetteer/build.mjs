@@ -28,13 +28,14 @@ const FORMAT = 'codex-gazetteer/1';
 const KIND_NAME = 0, KIND_ALTERNATE = 1, KIND_WORD = 2;
 
 const args = process.argv.slice(2);
-const out = args.find((a) => !a.startsWith('--'));
+const out = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--packages');
 if (!out) {
   console.error('usage: node tools/gazetteer/build.mjs <out.tsv.gz> [--packages DIR]');
   process.exit(2);
 }
 const pkgFlag = args.indexOf('--packages');
-const root = pkgFlag >= 0 ? path.resolve(args[pkgFlag + 1]) : install();
+const installed = pkgFlag < 0;
+const root = installed ? install() : path.resolve(args[pkgFlag + 1]);
 
 function install() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codex-gazetteer-'));
@@ -56,7 +57,7 @@ const SPECIAL = new Map(Object.entries({
   'ŋ': 'ng', 'Ŋ': 'ng', 'ə': 'e', 'Ə': 'e', 'ɛ': 'e', 'Ɛ': 'e', 'ɔ': 'o', 'Ɔ': 'o',
 }));
 // Apostrophes and the letters that transliterate ayn/hamza vanish ("Qal‘ah" = "Qalah", "L'Aquila" = "LAquila");
-// names that had one also get a key with a space in its place (see keysOf).
+// names that had one also get a key with a space in its place (see spaced()).
 const APOSTROPHES = /['’‘ʻʼʽʾʿ`´ʹ′]/gu;
 
 function fold(s) {
@@ -236,3 +237,4 @@ fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
 fs.writeFileSync(out, gz);
 console.error(`${places.length} places, ${regions.length} regions (${unnamedRegions} places without a region name), `
   + `${keys.length} keys (${alternateKeys} from alternate names) -> ${out} (${gz.length} bytes)`);
+if (installed) fs.rmSync(root, { recursive: true, force: true });
