@@ -107,17 +107,17 @@ const admin1 = new Map(JSON.parse(fs.readFileSync(path.join(modules, 'cities.jso
   .map((a) => [a.code, a.name]));
 console.error(`admin1 names: ${admin1.size}`);
 
-// Alternates worth a key: Latin script once folded, not a code (IATA "MUC", postal), not the name itself,
-// capped per place by its size (a village's alternates are mostly transliterations nobody types).
-function alternateCap(population) {
-  if (population >= 1_000_000) return 40;
-  if (population >= 100_000) return 16;
-  if (population >= 10_000) return 6;
-  return 3;
+// Alternates worth a key: Latin script once folded, without digits (postal and other codes), not the name itself.
+// GeoNames writes exonyms capitalised ("Lissabon", "Den Haag") and most romanisations of other scripts in lower
+// case ("frankfwrt", "peulangkeupuleuteu"): all of the first are kept, of the second only a few for big places.
+function romanisationCap(population) {
+  if (population >= 1_000_000) return 20;
+  if (population >= 100_000) return 5;
+  return 0;
 }
 
 function isCode(raw) {
-  return /^[A-Z0-9]{2,4}$/.test(raw) || /\d/.test(raw);
+  return /\d/.test(raw);
 }
 
 // Abbreviations people type for the first word of a place name, both ways round.
@@ -130,6 +130,27 @@ function variants(key) {
     else if (key.startsWith(short + ' ')) out.push(long + key.slice(short.length));
   }
   return out;
+}
+
+/**
+ * The alternates to keep: the capitalised ones, then up to `romanisations` lower-case ones (shortest first),
+ * leaving out those that only extend a name or a kept alternate by more words ("francfort sur le main" after
+ * "francfort": typing the start already finds the place).
+ */
+function usefulAlternates(alts, nameKeys, romanisations) {
+  const kept = [];
+  const starts = [...nameKeys];
+  const sorted = [...alts].sort((a, b) => (a.capitalised === b.capitalised ? 0 : a.capitalised ? -1 : 1)
+    || a.key.length - b.key.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let lowerCase = 0;
+  for (const { key, capitalised } of sorted) {
+    if (!capitalised && lowerCase >= romanisations) break;
+    if (starts.some((s) => key.startsWith(s + ' '))) continue;
+    if (!capitalised) lowerCase++;
+    kept.push(key);
+    starts.push(key);
+  }
+  return kept;
 }
 
 /** Word starts after the first, skipping words of one or two letters ("de", "la", "al"). */
@@ -179,15 +200,16 @@ places.forEach((c, index) => {
     if (!raw || isCode(raw)) continue;
     const k = fold(raw);
     if (k.length < 3 || !LATIN.test(k) || seen.has(k)) continue;
+    const capitalised = /^\p{Lu}/u.test(raw);
     seen.add(k);
-    alts.push(k);
+    alts.push({ key: k, capitalised });
     const s = fold(spaced(raw));
     if (s !== k && !seen.has(s)) {
       seen.add(s);
-      alts.push(s);
+      alts.push({ key: s, capitalised });
     }
   }
-  for (const k of alts.slice(0, alternateCap(c.population))) {
+  for (const k of usefulAlternates(alts, nameKeys, romanisationCap(c.population))) {
     for (const v of variants(k)) add(v, KIND_ALTERNATE);
   }
   for (const k of nameKeys) for (const w of wordSuffixes(k)) add(w, KIND_WORD);

@@ -117,6 +117,9 @@ class GazetteerTest {
     assertThat(first(forward("Lisboa"))).isEqualTo(LISBON);
     assertThat(first(forward("Moskva"))).as("beats a village named Moskva").isEqualTo(MOSCOW);
     assertThat(forward("Wien").get(0).name()).as("results carry the GeoNames name").isEqualTo("Vienna");
+    assertThat(forward("Den Haag").get(0).name()).isEqualTo("The Hague");
+    assertThat(forward("Lissabon").get(0).placeId()).isEqualTo(LISBON);
+    assertThat(forward("Frankfurt").get(0).name()).as("a short form beats a small town's alternate").isEqualTo("Frankfurt am Main");
   }
 
   @Test
