@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -114,7 +113,7 @@ public record GeocodeConfig(List<String> providers, Duration timeout, int maxInf
       }
     }
     Google google = new Google(apiKey, googleUrl, go.integer("queryRateLimit", 50, 1, 10_000));
-    return new GeocodeConfig(List.copyOf(new LinkedHashSet<>(providers)), timeout, maxInflight, breaker, cache, rateLimit,
+    return new GeocodeConfig(List.copyOf(providers), timeout, maxInflight, breaker, cache, rateLimit,
         new Mapbox(token, mapboxUrl), google);
   }
 
