@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The offline provider ({@code offline}): the bundled GeoNames gazetteer, no key, no network.
- * PLACEHOLDER until the gazetteer lands: answers no results.
+ * Its searches take microseconds and do not block, so it answers on the caller's thread; the
+ * gazetteer itself must be loaded beforehand, off the event loop ({@link Gazetteer#bundled()}).
  */
 public final class OfflineGeocoder implements GeocodeProvider {
   public static final String NAME = "offline";
