@@ -332,7 +332,8 @@ class GeocodeIT {
     forward.put("q=Paris&proximity=200,45", "proximity");
     forward.put("q=Paris&proximity=2.35,NaN", "proximity");
     forward.put("q=Paris&bbox=1,2,3", "bbox");
-    forward.put("q=Paris&bbox=10,40,5,50", "bbox");
+    forward.put("q=Paris&bbox=10,50,20,40", "bbox");
+    forward.put("q=Paris&bbox=10,40,10,50", "bbox");
     forward.put("q=Paris&bbox=-10,40,10,95", "bbox");
     forward.put("q=Paris&bbox=1e1,40,20,50", "bbox");
     forward.forEach((query, field) -> {
@@ -358,6 +359,7 @@ class GeocodeIT {
     assertThat(both.json().getJsonArray("errors")).hasSize(2);
     assertThat(mapbox.count() + google.count()).as("no provider was called").isEqualTo(calls);
     assertThat(geocode(auth, q("x".repeat(500))).status()).as("500 characters are allowed").isNotEqualTo(400);
+    assertThat(geocode(auth, q("Suva") + "&bbox=170,-25,-170,-10").status()).as("w > e: across the antimeridian").isEqualTo(200);
   }
 
   @Test

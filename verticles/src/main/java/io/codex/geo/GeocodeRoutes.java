@@ -145,8 +145,8 @@ public final class GeocodeRoutes {
       if (bbox == null || !lonOk(bbox[0]) || !lonOk(bbox[2]) || !latOk(bbox[1]) || !latOk(bbox[3])) {
         invalid.withError("bbox", "must be w,s,e,n with longitudes in [-180, 180] and latitudes in [-90, 90]");
         bbox = null;
-      } else if (bbox[0] >= bbox[2] || bbox[1] >= bbox[3]) {
-        invalid.withError("bbox", "must have w < e and s < n (a box across the antimeridian is not supported)");
+      } else if (bbox[0] == bbox[2] || bbox[1] >= bbox[3]) {
+        invalid.withError("bbox", "must have s < n and w != e (w > e is a box across the antimeridian)");
         bbox = null;
       }
     }

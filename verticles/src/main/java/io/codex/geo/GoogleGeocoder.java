@@ -78,7 +78,7 @@ public final class GoogleGeocoder implements GeocodeProvider {
     }
     double[] bbox = q.bbox();
     if (bbox != null) {
-      // bounds only bias Google's results: the ones outside the box are dropped below
+      // bounds only bias Google's results (a box across the antimeridian included): the ones outside are dropped below
       r.bounds(new LatLng(bbox[1], bbox[0]), new LatLng(bbox[3], bbox[2]));
     } else if (q.proximity() != null) {
       double lon = q.proximity()[0];
@@ -150,7 +150,7 @@ public final class GoogleGeocoder implements GeocodeProvider {
       if (r == null || r.geometry == null || r.geometry.location == null) continue;
       double lat = r.geometry.location.lat;
       double lon = r.geometry.location.lng;
-      if (bbox != null && !(lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3])) continue;
+      if (bbox != null && !Boxes.contains(bbox, lon, lat)) continue;
       String country = null;
       String countryCode = null;
       String region = null;

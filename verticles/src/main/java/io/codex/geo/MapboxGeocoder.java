@@ -77,8 +77,14 @@ public final class MapboxGeocoder implements GeocodeProvider {
     if (q.lang() != null) b.languages(q.lang());
     if (!q.countries().isEmpty()) b.country(String.join(",", q.countries()).toLowerCase(Locale.ROOT));
     if (q.proximity() != null) b.proximity(Point.fromLngLat(q.proximity()[0], q.proximity()[1]));
-    if (q.bbox() != null) b.bbox(q.bbox()[0], q.bbox()[1], q.bbox()[2], q.bbox()[3]);
-    return call(b, q.limit());
+    double[] across = null;
+    if (q.bbox() != null && !Boxes.crossesAntimeridian(q.bbox())) {
+      b.bbox(q.bbox()[0], q.bbox()[1], q.bbox()[2], q.bbox()[3]);
+    } else if (q.bbox() != null) {
+      // Mapbox takes no box across the antimeridian: ask without it, keep what falls inside
+      across = q.bbox();
+    }
+    return call(b, q.limit(), across);
   }
 
   @Override
@@ -96,10 +102,10 @@ public final class MapboxGeocoder implements GeocodeProvider {
       b.geocodingTypes(GeocodingCriteria.TYPE_PLACE).limit(Math.min(q.limit(), MAX_REVERSE_LIMIT));
     }
     if (q.lang() != null) b.languages(q.lang());
-    return call(b, q.limit());
+    return call(b, q.limit(), null);
   }
 
-  private Future<List<GeoPlace>> call(MapboxGeocoding.Builder builder, int limit) {
+  private Future<List<GeoPlace>> call(MapboxGeocoding.Builder builder, int limit, double[] within) {
     MapboxGeocoding request;
     try {
       request = builder.build();
@@ -117,7 +123,7 @@ public final class MapboxGeocoder implements GeocodeProvider {
           int code = response.code();
           if (response.isSuccessful()) {
             GeocodingResponse body = response.body();
-            hop.complete(body == null || body.features() == null ? List.of() : places(body.features(), limit));
+            hop.complete(body == null || body.features() == null ? List.of() : places(body.features(), limit, within));
             return;
           }
           if (response.errorBody() != null) response.errorBody().close();
@@ -145,13 +151,13 @@ public final class MapboxGeocoder implements GeocodeProvider {
     return hop.future();
   }
 
-  /** Mapbox features as places, most relevant first (Mapbox's order). */
-  static List<GeoPlace> places(List<CarmenFeature> features, int limit) {
+  /** Mapbox features as places, most relevant first (Mapbox's order), those outside {@code within} (if given) dropped. */
+  static List<GeoPlace> places(List<CarmenFeature> features, int limit, double[] within) {
     List<GeoPlace> out = new ArrayList<>(Math.min(features.size(), limit));
     for (CarmenFeature f : features) {
       if (out.size() == limit) break;
       Point c = f.center();
-      if (c == null) continue;
+      if (c == null || (within != null && !Boxes.contains(within, c.longitude(), c.latitude()))) continue;
       String id = f.id() == null ? "" : f.id();
       String country = null;
       String countryCode = null;

@@ -90,6 +90,14 @@ class GoogleGeocoderAgainstLocalStubTest {
   }
 
   @Test
+  void aBoxAcrossTheAntimeridianBiasesGoogleAndFiltersTheAnswer() throws Exception {
+    start(Reply.ok(GeoWire.GOOGLE_PARIS));
+    List<GeoPlace> places = await(google.forward(new ForwardQuery("Paris", 5, null, List.of(), null, new double[] {170, 20, -60, 60})));
+    assertThat(stub.last().query()).containsEntry("bounds", "20.00000000,170.00000000|60.00000000,-60.00000000");
+    assertThat(places).extracting(GeoPlace::countryCode).containsExactly("US");
+  }
+
+  @Test
   void aProximityBiasesTowardsABoxAroundIt() throws Exception {
     start(Reply.ok(GeoWire.GOOGLE_PARIS));
     await(google.forward(new ForwardQuery("Paris", 5, null, List.of(), new double[] {-95.5, 33.6}, null)));

@@ -92,6 +92,14 @@ class MapboxGeocoderAgainstLocalStubTest {
   }
 
   @Test
+  void aBoxAcrossTheAntimeridianIsAppliedToTheAnswerNotSentToMapbox() throws Exception {
+    start(Reply.ok(GeoWire.MAPBOX_PARIS));
+    List<GeoPlace> places = await(mapbox.forward(new ForwardQuery("Paris", 5, null, List.of(), null, new double[] {170, 20, -60, 60})));
+    assertThat(stub.last().query()).doesNotContainKey("bbox");
+    assertThat(places).extracting(GeoPlace::countryCode).containsExactly("US");
+  }
+
+  @Test
   void aSemicolonNeverStartsABatchQuery() throws Exception {
     start(Reply.ok(GeoWire.MAPBOX_EMPTY));
     await(mapbox.forward(new ForwardQuery("Lyon; Paris", 5, null, List.of(), null, null)));
