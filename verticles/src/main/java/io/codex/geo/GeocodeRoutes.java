@@ -28,6 +28,7 @@ public final class GeocodeRoutes {
   static final int DEFAULT_REVERSE_LIMIT = 1;
   static final int MAX_COUNTRIES = 25;
   private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d{1,15}(\\.\\d{0,17})?|\\.\\d{1,17})");
+  private static final Pattern LIMIT = Pattern.compile("\\d{1,3}");
   private static final Pattern LANG = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}");
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
@@ -184,7 +185,7 @@ public final class GeocodeRoutes {
     String v = single(ctx, "limit", invalid);
     if (v == null) return def;
     String t = v.trim();
-    if (t.matches("\\d{1,3}")) {
+    if (LIMIT.matcher(t).matches()) {
       int n = Integer.parseInt(t);
       if (n >= 1 && n <= ForwardQuery.MAX_LIMIT) return n;
     }

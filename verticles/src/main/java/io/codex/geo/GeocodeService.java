@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class GeocodeService implements Shareable {
   private static final Logger log = LoggerFactory.getLogger(GeocodeService.class);
   private static final String MAP = "codex.geo";
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
 
   /** What the chain answered: the places (possibly none), who found them, and whether from the cache. */
   public record Answer(List<GeoPlace> places, String provider, boolean cached) {}
@@ -238,7 +239,7 @@ public final class GeocodeService implements Shareable {
 
   static String normalise(String text) {
     String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).trim();
-    return s.replaceAll("\\s+", " ");
+    return SPACES.matcher(s).replaceAll(" ");
   }
 
   void close() {
