@@ -115,7 +115,7 @@ public final class GeoBench {
         io.codex.launcher.JvmLimits.jvmFlags(io.codex.launcher.LaunchSettings.from(ConfigLoader.defaults())))) {
       JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
       String auth = "Bearer " + AuthBootstrap.localToken(vertx, cfg, Role.VIEWER, Duration.ofHours(2));
-      System.out.printf("server: its own process, providers [offline], cache on (10,000 answers), rate limit off; rss %d MB at idle%n",
+      System.out.printf("server: its own process, providers [offline], cache on (50,000 places), rate limit off; rss %d MB at idle%n",
           server.rssMb());
       Get http = new Get(vertx, server.httpPort, auth);
       AtomicLong seq = new AtomicLong();

@@ -30,7 +30,8 @@ public record GeocodeConfig(List<String> providers, Duration timeout, int maxInf
   /** Per provider: {@code maxFailures} within {@code failureWindow} open the circuit for {@code resetTimeout}. */
   public record Breaker(int maxFailures, Duration failureWindow, Duration resetTimeout) {}
 
-  public record Cache(Duration ttl, long maxEntries) {}
+  /** Answers kept for {@code ttl}; at most {@code maxPlaces} places in all (an answer weighs its place count, at least 1). */
+  public record Cache(Duration ttl, long maxPlaces) {}
 
   /** Token bucket per caller (the token's subject), per node; {@code perSecond} 0 = no limit. */
   public record RateLimit(double perSecond, int burst) {
@@ -81,7 +82,7 @@ public record GeocodeConfig(List<String> providers, Duration timeout, int maxInf
 
     ConfigReader c = g.section("cache");
     Duration ttl = c.duration("ttl", Duration.ofMinutes(10));
-    Cache cache = new Cache(ttl, c.integer("maxEntries", 10_000, 0, 10_000_000));
+    Cache cache = new Cache(ttl, c.integer("maxPlaces", 50_000, 0, 10_000_000));
 
     ConfigReader r = g.section("rateLimit");
     double perSecond = number(r, "perSecond", 10, 0, 1_000_000);

@@ -84,8 +84,10 @@ public final class GeocodeService implements Shareable {
   GeocodeService(Vertx vertx, GeocodeConfig cfg, List<GeocodeProvider> providers, Ticker ticker) {
     this.cfg = cfg;
     for (GeocodeProvider p : providers) chain.add(new Link(vertx, p));
-    this.cache = cfg.cache().maxEntries() == 0 || cfg.cache().ttl().isZero() ? null : Caffeine.newBuilder()
-        .maximumSize(cfg.cache().maxEntries())
+    // bounded by places, not answers: an answer may hold 1 or 50 of them
+    this.cache = cfg.cache().maxPlaces() == 0 || cfg.cache().ttl().isZero() ? null : Caffeine.newBuilder()
+        .maximumWeight(cfg.cache().maxPlaces())
+        .<String, Answer>weigher((k, a) -> Math.max(1, a.places().size()))
         .expireAfterWrite(cfg.cache().ttl())
         .ticker(ticker)
         .build();
@@ -240,6 +242,13 @@ public final class GeocodeService implements Shareable {
   static String normalise(String text) {
     String s = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).trim();
     return SPACES.matcher(s).replaceAll(" ");
+  }
+
+  /** Places held in the cache now (after pending evictions). */
+  long cachedPlaces() {
+    if (cache == null) return 0;
+    cache.cleanUp();
+    return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(cache.estimatedSize());
   }
 
   void close() {

@@ -25,7 +25,7 @@ class GeocodeConfigTest {
     assertThat(c.providers()).containsExactly("offline");
     assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.cache().ttl()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(c.cache().maxEntries()).isEqualTo(10_000);
+    assertThat(c.cache().maxPlaces()).isEqualTo(50_000);
     assertThat(c.rateLimit().perSecond()).isEqualTo(10);
     assertThat(c.rateLimit().burst()).isEqualTo(20);
     assertThat(c.breaker().maxFailures()).isEqualTo(5);

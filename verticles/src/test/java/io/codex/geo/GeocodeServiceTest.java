@@ -150,6 +150,18 @@ class GeocodeServiceTest {
   }
 
   @Test
+  void theCacheIsBoundedByPlacesNotByAnswers() throws Exception {
+    GeoPlace one = found("mapbox", "A").result().get(0);
+    Scripted a = new Scripted("mapbox", t -> Future.succeededFuture(List.of(one, one, one, one, one)));
+    service(new JsonObject().put("cache", new JsonObject().put("maxPlaces", 12)), a);
+    for (int i = 0; i < 10; i++) {
+      final int n = i;
+      onLoop(() -> service.forward(q("town " + n)));
+    }
+    assertThat(service.cachedPlaces()).isBetween(5L, 12L);
+  }
+
+  @Test
   void noResultsFromEveryProviderIsAnEmptyAnswerAndIsCached() throws Exception {
     Scripted a = new Scripted("mapbox", t -> none());
     Scripted b = new Scripted("offline", t -> none());
