@@ -72,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
       CorsHandler cors = CorsHandler.create()
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("Authorization", "Content-Type", Correlation.HEADER))
-          .exposedHeaders(Set.of(Correlation.HEADER, "Location", "Retry-After"))
+          .exposedHeaders(Set.of(Correlation.HEADER, "Location", "Retry-After", GeocodeRoutes.PROVIDER_HEADER, GeocodeRoutes.CACHE_HEADER))
           .allowCredentials(false);
       cfg.corsOrigins().forEach(o -> {
         if (!o.equals("*")) cors.addOrigin(o);

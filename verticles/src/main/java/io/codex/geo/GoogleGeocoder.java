@@ -61,6 +61,8 @@ public final class GoogleGeocoder implements GeocodeProvider {
         .writeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .queryRateLimit(cfg.queryRateLimit())
         .build();
+    // load the request classes here, off the event loop (nothing is sent before setCallback)
+    GeocodingApi.newRequest(context).address("warm-up").language("en");
   }
 
   @Override

@@ -58,6 +58,10 @@ public final class MapboxGeocoder implements GeocodeProvider {
         .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .retryOnConnectionFailure(false)
         .build();
+    // load the SDK's classes (Retrofit, Gson adapters) here, off the event loop, not on the first request
+    MapboxGeocoding warm = MapboxGeocoding.builder().accessToken(token).baseUrl(baseUrl).query("warm-up").build();
+    warm.setCallFactory(http);
+    warm.cloneCall();
   }
 
   @Override
