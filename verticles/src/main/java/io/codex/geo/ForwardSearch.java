@@ -1,6 +1,7 @@
 package io.codex.geo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
@@ -18,17 +19,30 @@ import java.util.List;
  * the result's {@code confidence}.
  *
  * <p>Keys are handed out most populous first, so the search stops as soon as nothing left in the
- * key range could enter the best list; at most {@value #MAX_VISITS} keys are looked at.
+ * key range could enter the best list. It looks at {@value #MAX_VISITS} keys at most
+ * ({@value #MAX_VISITS_NEAR} with a proximity: only one or two letters typed get there), or
+ * {@value #MAX_FILTERED_VISITS} while filters leave the list short; then, with a proximity, the
+ * {@value #NEARBY} places nearest to it whose names start with the text are added, so that "S"
+ * near Springfield, Illinois still finds it.
  */
 final class ForwardSearch {
   static final double POPULATION_WEIGHT = 0.5;
   static final double MAX_BOOST = 100;
   private static final double BOOST_FADE_KM = 150;
-  private static final int MAX_VISITS = 10_000;
+  private static final int MAX_VISITS = 1_000;
+  /** With a proximity the bound is loose (a key may be 100× boosted), and the nearby places are added anyway. */
+  private static final int MAX_VISITS_NEAR = 300;
+  /** While filters leave the list short: "s" in Liechtenstein. */
+  private static final int MAX_FILTERED_VISITS = 25_000;
+  private static final int NEARBY = 128;
+  private static final double KM_PER_DEGREE = 111.195;
   private static final int MIN_POPULATION = 100;
 
   private final Places places;
   private final NameIndex index;
+  private final PointIndex points;
+  private final double proximityCosLat;
+  private final int maxVisits;
   private final Filter filter;
   private final int limit;
   private final double penalty;
@@ -55,15 +69,18 @@ final class ForwardSearch {
     }
 
     Filter with(Qualifiers.Match extra) {
-      List<Qualifiers.Match> all = new java.util.ArrayList<>(qualifiers);
+      List<Qualifiers.Match> all = new ArrayList<>(qualifiers);
       all.add(extra);
       return new Filter(countries, bbox, all, proximity);
     }
   }
 
-  ForwardSearch(Places places, NameIndex index, Filter filter, int limit, double penalty) {
+  ForwardSearch(Places places, NameIndex index, PointIndex points, Filter filter, int limit, double penalty) {
     this.places = places;
     this.index = index;
+    this.points = points;
+    this.proximityCosLat = filter.proximity() == null ? 1 : Math.cos(Math.toRadians(filter.proximity()[1]));
+    this.maxVisits = filter.proximity() == null ? MAX_VISITS : MAX_VISITS_NEAR;
     this.filter = filter;
     this.limit = limit;
     this.penalty = penalty;
@@ -82,6 +99,7 @@ final class ForwardSearch {
     boolean shortText = folded.length() < 4;
     walk(from, exactEnd, true, shortText);
     walk(exactEnd, to, false, shortText);
+    if (visits >= maxVisits && filter.proximity() != null) addNearby(folded, shortText);
     return found;
   }
 
@@ -99,7 +117,7 @@ final class ForwardSearch {
 
   static double matchScore(NameIndex.Kind kind, boolean exact, boolean shortText) {
     if (exact) {
-      // one or two letters typed: an exact "Lo" should not bury London
+      // one to three letters typed: an exact "Lo" should not bury London
       return switch (kind) {
         case NAME -> shortText ? 0.8 : 1.0;
         case ALTERNATE -> shortText ? 0.75 : 0.9;
@@ -118,7 +136,7 @@ final class ForwardSearch {
     double maxScore = matchScore(NameIndex.Kind.NAME, exact, shortText);
     double maxBoost = filter.proximity() == null ? 1 : MAX_BOOST;
     NameIndex.Cursor cursor = index.cursor(from, to);
-    while (visits < MAX_VISITS) {
+    while (visits < maxVisits || (found < limit && visits < MAX_FILTERED_VISITS)) {
       int population = cursor.peekPopulation();
       if (population < 0) return;
       if (found == limit && maxScore + prominence(population, maxBoost) <= bestRank[limit - 1]) return;
@@ -127,6 +145,28 @@ final class ForwardSearch {
       int place = index.place(key);
       if (!filter.accepts(places, place)) continue;
       double score = matchScore(index.kind(key), exact, shortText);
+      offer(place, score + prominence(population(place), boost(place)), score);
+    }
+  }
+
+  /** The places nearest to the proximity point whose name (or a later word of it) starts with the text. */
+  private void addNearby(String folded, boolean shortText) {
+    int[] near = new int[NEARBY];
+    double[] km = new double[NEARBY];
+    double[] p = filter.proximity();
+    int n = points.nearest(p[1], p[0], NEARBY, near, km);
+    for (int i = 0; i < n; i++) {
+      int place = near[i];
+      if (!filter.accepts(places, place)) continue;
+      String name = NameFolding.fold(places.name(place));
+      double score;
+      if (name.startsWith(folded)) {
+        score = matchScore(NameIndex.Kind.NAME, name.length() == folded.length(), shortText);
+      } else if (name.contains(" " + folded)) {
+        score = matchScore(NameIndex.Kind.WORD, false, shortText);
+      } else {
+        continue;
+      }
       offer(place, score + prominence(population(place), boost(place)), score);
     }
   }
@@ -140,7 +180,11 @@ final class ForwardSearch {
   private double boost(int place) {
     double[] p = filter.proximity();
     if (p == null) return 1;
-    double km = PointIndex.distanceKm(p[1], p[0], places.lat(place), places.lon(place));
+    // equirectangular at the point's latitude: exact enough where the boost matters (a few hundred km)
+    double dLat = places.lat(place) - p[1];
+    double dLon = Math.abs(places.lon(place) - p[0]);
+    if (dLon > 180) dLon = 360 - dLon;
+    double km = KM_PER_DEGREE * Math.sqrt(dLat * dLat + dLon * proximityCosLat * dLon * proximityCosLat);
     return 1 + (MAX_BOOST - 1) * Math.exp(-km / BOOST_FADE_KM);
   }
 

@@ -103,7 +103,7 @@ public final class Gazetteer {
       if (match == null) penalty *= 0.8; // unknown qualifier ("Paris, 75001"): ignored, and less sure
       else filter = filter.with(match);
     }
-    ForwardSearch search = new ForwardSearch(places, names, filter, limit, penalty);
+    ForwardSearch search = new ForwardSearch(places, names, points, filter, limit, penalty);
     if (search.run(head) == 0 && parts.length == 1) {
       search = trailingQualifier(head, filter, limit);
     }
@@ -117,7 +117,7 @@ public final class Gazetteer {
       String qualifier = String.join(" ", List.of(words).subList(words.length - n, words.length));
       Qualifiers.Match match = qualifiers.resolve(qualifier);
       if (match == null) continue;
-      ForwardSearch search = new ForwardSearch(places, names, filter.with(match), limit, 1);
+      ForwardSearch search = new ForwardSearch(places, names, points, filter.with(match), limit, 1);
       if (search.run(String.join(" ", List.of(words).subList(0, words.length - n))) > 0) return search;
     }
     return null;

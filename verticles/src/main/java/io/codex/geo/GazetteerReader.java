@@ -61,17 +61,15 @@ final class GazetteerReader {
 
     String[] regionCodes = new String[regionCount];
     String[] regionNames = new String[regionCount];
-    String[] regionCountryCodes = new String[regionCount];
     for (int r = 0; r < regionCount; r++) {
       String code = text(field());
       int dot = code.indexOf('.');
-      regionCountryCodes[r] = code.substring(0, dot);
       regionCodes[r] = code.substring(dot + 1);
       regionNames[r] = text(field());
       nextLine();
     }
 
-    Map<String, Short> countryIndex = new HashMap<>();
+    short[] countryIndex = new short[26 * 26]; // by the two letters of the code: index + 1, 0 = not seen yet
     List<String> countryCodes = new ArrayList<>();
     int[] ids = new int[placeCount];
     int[] population = new int[placeCount];
@@ -92,14 +90,13 @@ final class GazetteerReader {
       System.arraycopy(b, start, names, nameLength, length);
       nameStart[p] = nameLength;
       nameLength += length;
-      String cc = text(field());
-      Short c = countryIndex.get(cc);
-      if (c == null) {
-        c = (short) countryCodes.size();
-        countryIndex.put(cc, c);
-        countryCodes.add(cc);
+      long cc = field();
+      int letters = countryLetters(cc);
+      if (countryIndex[letters] == 0) {
+        countryCodes.add(text(cc));
+        countryIndex[letters] = (short) countryCodes.size();
       }
-      country[p] = c;
+      country[p] = (short) (countryIndex[letters] - 1);
       long r = field();
       region[p] = (short) ((int) r == (int) (r >>> 32) ? Places.NO_REGION : number(r));
       population[p] = (int) number(field());
@@ -111,18 +108,8 @@ final class GazetteerReader {
     nameStart[placeCount] = nameLength;
     names = Arrays.copyOf(names, nameLength);
 
-    short[] regionCountry = new short[regionCount];
-    for (int r = 0; r < regionCount; r++) {
-      Short c = countryIndex.get(regionCountryCodes[r]);
-      if (c == null) {
-        c = (short) countryCodes.size();
-        countryIndex.put(regionCountryCodes[r], c);
-        countryCodes.add(regionCountryCodes[r]);
-      }
-      regionCountry[r] = c;
-    }
     Places places = new Places(placeCount, ids, population, lon, lat, country, region, sections, names,
-        nameStart, countryCodes.toArray(String[]::new), regionCodes, regionNames, regionCountry);
+        nameStart, countryCodes.toArray(String[]::new), regionCodes, regionNames);
 
     int[] keyStart = new int[keyCount + 1];
     int[] keyPlace = new int[keyCount];
@@ -178,6 +165,17 @@ final class GazetteerReader {
   private void nextLine() throws IOException {
     if (pos >= b.length || b[pos] != '\n') throw new IOException("unexpected field at byte " + pos + " of the gazetteer");
     pos++;
+  }
+
+  /** A two-letter upper-case country code as 0 … 675. */
+  private int countryLetters(long f) throws IOException {
+    int start = (int) (f >>> 32);
+    int a = (int) f - start == 2 ? b[start] - 'A' : -1;
+    int c = a >= 0 ? b[start + 1] - 'A' : -1;
+    if (a < 0 || a >= 26 || c < 0 || c >= 26) {
+      throw new IOException("bad country code at byte " + start + " of the gazetteer");
+    }
+    return a * 26 + c;
   }
 
   private boolean equals(long f, byte[] ascii) {

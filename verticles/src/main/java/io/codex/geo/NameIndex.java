@@ -1,10 +1,14 @@
 package io.codex.geo;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * The search keys of the gazetteer: folded names ({@link NameFolding}), sorted by their UTF-8 bytes
  * and packed in one byte array, each pointing at a place with a {@link Kind}. A prefix is a range of
- * keys found by binary search; within a range, a max-tree over the places' populations hands out
- * the keys most populous first ({@link Cursor}) without scanning the range. Immutable.
+ * keys found by binary search; within a range, a max-tree over the places' populations (or, for a
+ * wide range, the keys in population order) hands out the keys most populous first ({@link Cursor})
+ * without sorting the range. Immutable.
  */
 final class NameIndex {
 
@@ -25,35 +29,46 @@ final class NameIndex {
   }
 
   private static final int KIND_BITS = 2;
+  private static final int WIDE_RANGE_FACTOR = 64;
 
   private final byte[] keys;
   private final int[] keyStart;
   private final int[] ref;
   private final int count;
   private final int leaves;
+  /** A max-tree over the keys' populations, leaves included (so walking it reads one array). */
   private final int[] maxPopulation;
-  private final int[] populations;
+  /** Every key, most populous place first. */
+  private final int[] byPopulation;
 
   /**
-   * @param keys      the keys' UTF-8 bytes one after the other, in sorted order
-   * @param keyStart  where each key starts in {@code keys}, plus one entry for the end
-   * @param places    the place of each key
-   * @param kinds     the {@link Kind} ordinal of each key
+   * @param keys        the keys' UTF-8 bytes one after the other, in sorted order
+   * @param keyStart    where each key starts in {@code keys}, plus one entry for the end
+   * @param places      the place of each key (the array is reused)
+   * @param kinds       the {@link Kind} ordinal of each key
+   * @param count       how many keys
+   * @param populations the population of each place
    */
   NameIndex(byte[] keys, int[] keyStart, int[] places, byte[] kinds, int count, int[] populations) {
     this.keys = keys;
     this.keyStart = keyStart;
     this.count = count;
-    this.populations = populations;
-    this.ref = places;
-    for (int i = 0; i < count; i++) ref[i] = places[i] << KIND_BITS | kinds[i];
     int l = 1;
     while (l < count) l <<= 1;
     this.leaves = l;
-    this.maxPopulation = new int[l];
+    // node 1 is the root, node i has children 2i and 2i + 1, leaves are nodes l … 2l - 1 (-1 past the last key)
+    this.maxPopulation = new int[2 * l];
+    for (int key = 0; key < l; key++) maxPopulation[l + key] = key < count ? populations[places[key]] : -1;
     for (int node = l - 1; node >= 1; node--) {
-      maxPopulation[node] = Math.max(value(2 * node), value(2 * node + 1));
+      maxPopulation[node] = Math.max(maxPopulation[2 * node], maxPopulation[2 * node + 1]);
     }
+    long[] order = new long[count];
+    for (int key = 0; key < count; key++) order[key] = (long) (Integer.MAX_VALUE - maxPopulation[l + key]) << 32 | key;
+    Arrays.sort(order);
+    this.byPopulation = new int[count];
+    for (int i = 0; i < count; i++) byPopulation[i] = (int) order[i];
+    this.ref = places; // reused: place and kind packed in one int
+    for (int i = 0; i < count; i++) ref[i] = places[i] << KIND_BITS | kinds[i];
   }
 
   int size() {
@@ -73,7 +88,7 @@ final class NameIndex {
   }
 
   String key(int key) {
-    return new String(keys, keyStart[key], keyLength(key), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(keys, keyStart[key], keyLength(key), StandardCharsets.UTF_8);
   }
 
   /** The first key that is not below {@code prefix}: where the keys starting with it begin. */
@@ -128,26 +143,28 @@ final class NameIndex {
     return length >= prefix.length ? 0 : -1;
   }
 
-  private int value(int node) {
-    if (node >= leaves) {
-      int key = node - leaves;
-      return key < count ? populations[ref[key] >>> KIND_BITS] : -1;
-    }
-    return maxPopulation[node];
-  }
-
   /** The keys of {@code [from, to)}, most populous place first. */
   Cursor cursor(int from, int to) {
-    return new Cursor(from, to);
+    // a wide range (one or two letters typed) is walked faster through the global population order
+    return (long) (to - from) * WIDE_RANGE_FACTOR > count ? new ScanCursor(from, to) : new TreeCursor(from, to);
   }
 
-  /** Walks a key range most populous first: O(log n) per key handed out. Not thread-safe: one per search. */
-  final class Cursor {
-    private int[] heapNode = new int[32];
-    private int[] heapValue = new int[32];
+  /** Walks a key range most populous first. Not thread-safe: one per search. */
+  interface Cursor {
+    /** The population of the place of the next key, or -1 when the range is exhausted. */
+    int peekPopulation();
+
+    /** The next key, or -1 when the range is exhausted. */
+    int next();
+  }
+
+  /** Over the max-tree: O(log n) per key handed out, whatever the range. */
+  private final class TreeCursor implements Cursor {
+    private int[] heapNode = new int[64];
+    private int[] heapValue = new int[64];
     private int heapSize;
 
-    private Cursor(int from, int to) {
+    private TreeCursor(int from, int to) {
       int l = from + leaves;
       int r = to + leaves;
       while (l < r) {
@@ -158,28 +175,36 @@ final class NameIndex {
       }
     }
 
-    /** The population of the place of the next key, or -1 when the range is exhausted. */
-    int peekPopulation() {
+    @Override
+    public int peekPopulation() {
       return heapSize == 0 ? -1 : heapValue[0];
     }
 
-    /** The next key, or -1 when the range is exhausted. */
-    int next() {
-      while (heapSize > 0) {
-        int node = pop();
-        if (node >= leaves) return node - leaves;
-        push(2 * node);
-        push(2 * node + 1);
+    @Override
+    public int next() {
+      if (heapSize == 0) return -1;
+      int node = pop();
+      // down to the subtree's most populous leaf, leaving each sibling passed by for later
+      while (node < leaves) {
+        int left = 2 * node;
+        int right = left + 1;
+        if (maxPopulation[left] >= maxPopulation[right]) {
+          push(right);
+          node = left;
+        } else {
+          push(left);
+          node = right;
+        }
       }
-      return -1;
+      return node - leaves;
     }
 
     private void push(int node) {
-      int v = value(node);
+      int v = maxPopulation[node];
       if (v < 0) return;
       if (heapSize == heapNode.length) {
-        heapNode = java.util.Arrays.copyOf(heapNode, heapSize * 2);
-        heapValue = java.util.Arrays.copyOf(heapValue, heapSize * 2);
+        heapNode = Arrays.copyOf(heapNode, heapSize * 2);
+        heapValue = Arrays.copyOf(heapValue, heapSize * 2);
       }
       int i = heapSize++;
       while (i > 0) {
@@ -215,7 +240,51 @@ final class NameIndex {
     }
   }
 
+  /**
+   * Through all keys in population order, keeping those of the range: for a range holding more than
+   * 1/{@value #WIDE_RANGE_FACTOR} of the keys, that skips fewer than {@value #WIDE_RANGE_FACTOR} keys
+   * per key handed out, a few nanoseconds each.
+   */
+  private final class ScanCursor implements Cursor {
+    private final int from;
+    private final int to;
+    private int position;
+    private int remaining;
+    private int pending = -1;
+
+    private ScanCursor(int from, int to) {
+      this.from = from;
+      this.to = to;
+      this.remaining = to - from;
+    }
+
+    @Override
+    public int peekPopulation() {
+      if (pending < 0) pending = advance();
+      return pending < 0 ? -1 : maxPopulation[leaves + pending];
+    }
+
+    @Override
+    public int next() {
+      int key = pending >= 0 ? pending : advance();
+      pending = -1;
+      return key;
+    }
+
+    private int advance() {
+      if (remaining == 0) return -1;
+      while (position < byPopulation.length) {
+        int key = byPopulation[position++];
+        if (key >= from && key < to) {
+          remaining--;
+          return key;
+        }
+      }
+      return -1;
+    }
+  }
+
   long footprintBytes() {
-    return keys.length + 4L * (keyStart.length + ref.length + maxPopulation.length);
+    return keys.length + 4L * (keyStart.length + ref.length + maxPopulation.length + byPopulation.length);
   }
 }

@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * The places of the gazetteer, column by column in primitive arrays (no object per place): GeoNames
- * id, UTF-8 name, country, region, population, position and whether it is a district of a city. A place is its index. Immutable once
- * built, so any number of threads may read it.
+ * id, UTF-8 name, country, region, population, position and whether it is a district of a city.
+ * A place is its index. Immutable once built, so any number of threads may read it.
  */
 final class Places {
   static final int NO_REGION = -1;
@@ -25,12 +25,10 @@ final class Places {
   private final String[] countryCodes;
   private final String[] countryNames;
   private final String[] regionNames;
-  private final short[] regionCountry;
   private final String[] regionCodes;
 
   Places(int size, int[] geonamesId, int[] population, int[] lonE5, int[] latE5, short[] country, short[] region,
-      BitSet sections, byte[] names, int[] nameStart, String[] countryCodes, String[] regionCodes, String[] regionNames,
-      short[] regionCountry) {
+      BitSet sections, byte[] names, int[] nameStart, String[] countryCodes, String[] regionCodes, String[] regionNames) {
     this.size = size;
     this.geonamesId = geonamesId;
     this.population = population;
@@ -44,7 +42,6 @@ final class Places {
     this.countryCodes = countryCodes;
     this.regionCodes = regionCodes;
     this.regionNames = regionNames;
-    this.regionCountry = regionCountry;
     this.countryNames = new String[countryCodes.length];
     for (int i = 0; i < countryCodes.length; i++) countryNames[i] = countryName(countryCodes[i]);
   }
@@ -65,10 +62,6 @@ final class Places {
 
   int population(int place) {
     return population[place];
-  }
-
-  int[] populations() {
-    return population;
   }
 
   double lon(int place) {
@@ -120,10 +113,6 @@ final class Places {
   /** The GeoNames admin1 code of a region, without its country ("IL" for Illinois, "84" for Auvergne-Rhône-Alpes). */
   String regionCode(int region) {
     return regionCodes[region];
-  }
-
-  int regionCountry(int region) {
-    return regionCountry[region];
   }
 
   /** The place as a result: label "name, region, country" (the region left out when unknown or equal to the name). */

@@ -56,11 +56,13 @@ final class PointIndex {
     build(mid + 1, hi);
   }
 
+  /** The axis along which [lo, hi) spreads most, judged on at most 512 evenly spaced points. */
   private int widestAxis(int lo, int hi) {
+    int step = Math.max(1, (hi - lo) / 512);
     float minX = Float.MAX_VALUE, maxX = -Float.MAX_VALUE;
     float minY = Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
     float minZ = Float.MAX_VALUE, maxZ = -Float.MAX_VALUE;
-    for (int i = lo; i < hi; i++) {
+    for (int i = lo; i < hi; i += step) {
       minX = Math.min(minX, x[i]);
       maxX = Math.max(maxX, x[i]);
       minY = Math.min(minY, y[i]);
@@ -72,22 +74,19 @@ final class PointIndex {
     return dx >= dy && dx >= dz ? 0 : dy >= dz ? 1 : 2;
   }
 
-  private float coordinate(int i, int a) {
-    return a == 0 ? x[i] : a == 1 ? y[i] : z[i];
-  }
-
   /** Quickselect: puts the k-th smallest along axis {@code a} of [lo, hi] at k, smaller before, larger after. */
   private void select(int lo, int hi, int k, int a) {
+    float[] c = a == 0 ? x : a == 1 ? y : z;
     while (hi > lo) {
       int m = (lo + hi) >>> 1;
       // median of three as the pivot, moved to hi
-      if (coordinate(m, a) < coordinate(lo, a)) swap(m, lo);
-      if (coordinate(hi, a) < coordinate(lo, a)) swap(hi, lo);
-      if (coordinate(m, a) < coordinate(hi, a)) swap(m, hi);
-      float pivot = coordinate(hi, a);
+      if (c[m] < c[lo]) swap(m, lo);
+      if (c[hi] < c[lo]) swap(hi, lo);
+      if (c[m] < c[hi]) swap(m, hi);
+      float pivot = c[hi];
       int store = lo;
       for (int i = lo; i < hi; i++) {
-        if (coordinate(i, a) < pivot) swap(i, store++);
+        if (c[i] < pivot) swap(i, store++);
       }
       swap(store, hi);
       if (store == k) return;

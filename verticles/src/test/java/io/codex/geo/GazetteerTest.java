@@ -126,6 +126,9 @@ class GazetteerTest {
     assertThat(first(forward("saint etienne"))).isEqualTo(saintEtienne);
     assertThat(first(forward("SAINT ETIENNE"))).isEqualTo(saintEtienne);
     assertThat(first(forward("St. Etienne"))).isEqualTo(saintEtienne);
+    assertThat(forward("Mt Vernon, Ohio").get(0).name()).isEqualTo("Mount Vernon");
+    assertThat(forward("Saint Petersburg").get(0).countryCode()).isEqualTo("RU");
+    assertThat(first(forward("St Petersburg"))).isEqualTo(first(forward("Saint Petersburg")));
     assertThat(first(forward("l'aquila"))).isEqualTo(first(forward("L’Aquila"))).isEqualTo(first(forward("laquila")))
         .isEqualTo(first(forward("l aquila")));
     assertThat(forward("Łódź").get(0).name()).isEqualTo("Łódź");
@@ -154,6 +157,7 @@ class GazetteerTest {
     assertThat(first(forward("Springfield, Massachusetts, US"))).isEqualTo(SPRINGFIELD_MA);
     assertThat(forward("London, Ontario").get(0).label()).isEqualTo("London, Ontario, Canada");
     assertThat(forward("Lyon, FR").get(0).placeId()).isEqualTo(LYON);
+    assertThat(forward("Lyon, FRA").get(0).placeId()).isEqualTo(LYON);
     assertThat(forward("Paris, Germany")).as("a known qualifier is a filter").isEmpty();
   }
 
@@ -200,6 +204,18 @@ class GazetteerTest {
     assertThat(first(forward("Springfield", List.of(), massachusetts, null))).isEqualTo(SPRINGFIELD_MA);
     assertThat(forward("Paris", List.of(), new double[] {-95.55, 33.66}, null).get(0).label())
         .as("a town of 25,000 next door beats a far capital").isEqualTo("Paris, Texas, United States");
+  }
+
+  @Test
+  void oneLetterNearATownListsIt() {
+    assertThat(forward("S", List.of(), new double[] {-89.65, 39.80}, null)).extracting(GeoPlace::placeId).contains(SPRINGFIELD_IL);
+    assertThat(forward("S", List.of(), null, null)).extracting(GeoPlace::placeId).doesNotContain(SPRINGFIELD_IL);
+  }
+
+  @Test
+  void oneLetterInASmallCountryStillFindsItsPlaces() {
+    assertThat(forward("s", List.of("LI"), null, null)).isNotEmpty().extracting(GeoPlace::countryCode).containsOnly("LI");
+    assertThat(forward("s", List.of("LI"), null, null).get(0).name()).isEqualTo("Schaan");
   }
 
   @Test
