@@ -116,16 +116,15 @@ public final class GeocodeRoutes {
   static ForwardQuery forwardQuery(RoutingContext ctx) {
     Problem invalid = Problem.badRequest("The geocoding query is not valid.");
     String q = single(ctx, "q", invalid);
-    if (q != null || !invalid.hasErrors()) {
-      String t = q == null ? "" : q.strip();
-      if (t.isEmpty()) {
+    if (!invalid.hasErrors()) {
+      q = q == null ? "" : q.strip();
+      if (q.isEmpty()) {
         invalid.withError("q", "is required: the text to look up, 1-" + ForwardQuery.MAX_QUERY_CHARS + " characters");
-      } else if (t.codePointCount(0, t.length()) > ForwardQuery.MAX_QUERY_CHARS) {
+      } else if (q.codePointCount(0, q.length()) > ForwardQuery.MAX_QUERY_CHARS) {
         invalid.withError("q", "is longer than " + ForwardQuery.MAX_QUERY_CHARS + " characters");
-      } else if (t.chars().anyMatch(c -> Character.isISOControl(c))) {
+      } else if (q.chars().anyMatch(Character::isISOControl)) {
         invalid.withError("q", "must not contain control characters");
       }
-      q = t;
     }
     int limit = limit(ctx, DEFAULT_FORWARD_LIMIT, invalid);
     String lang = lang(ctx, invalid);
