@@ -11,9 +11,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that print numbers: ingest (HTTP, MQTT, with raw Kafka and Mosquitto side by side); "
         + "embed (Tableau tokens and Looker URLs, in-process and through the HTTP API); "
-        + "livemap (WebSocket clients while devices report).")
+        + "livemap (WebSocket clients while devices report); "
+        + "geo (offline geocoding, forward and reverse, in-process and through the HTTP API).")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "ingest | embed | livemap")
+  @Parameters(index = "0", description = "ingest | embed | livemap | geo")
   String scenario;
 
   @Option(names = "--duration", defaultValue = "10s", description = "per scenario (default ${DEFAULT-VALUE})")
@@ -47,8 +48,10 @@ final class BenchCommand implements Callable<Integer> {
       case "embed" -> new io.codex.bench.EmbedBenchLauncher().run(d.toMillis() / 1000.0);
       case "livemap" -> new io.codex.bench.LiveMapBench(clients, devices, rate, stalled, d.toMillis() / 1000.0,
           ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s).run();
+      case "geo" -> new io.codex.bench.GeoBench(d.toMillis() / 1000.0,
+          ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0).run();
       default -> {
-        System.err.println("codex bench: unknown scenario \"" + scenario + "\" (available: ingest, embed, livemap)");
+        System.err.println("codex bench: unknown scenario \"" + scenario + "\" (available: ingest, embed, livemap, geo)");
         yield 2;
       }
     };

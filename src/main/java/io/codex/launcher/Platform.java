@@ -11,6 +11,7 @@ import io.codex.codecs.Codecs;
 import io.codex.embed.EmbedConfig;
 import io.codex.embed.EmbedLinkVerticle;
 import io.codex.embedded.EmbeddedKafka;
+import io.codex.geo.GeocodeConfig;
 import io.codex.security.AuthSettings;
 import io.codex.bridge.TelemetryFeedVerticle;
 import io.codex.ingest.IngestConfig;
@@ -88,6 +89,8 @@ public final class Platform implements AutoCloseable {
     EmbedConfig.resolveSecretFiles(config);
     EmbedConfig.from(config);
     LiveMapConfig.from(config);
+    GeocodeConfig.resolveSecretFiles(config);
+    GeocodeConfig.from(config);
     resolveNodeId(config, launch);
     List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
     AuthSettings.from(config);

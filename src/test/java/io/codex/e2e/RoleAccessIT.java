@@ -54,6 +54,9 @@ class RoleAccessIT {
       TABLE.put(r, Set.of("admin"));
     }
     TABLE.put("GET /ws/live", Set.of("viewer", "analyst"));
+    for (String r : List.of("GET /api/v1/geocode", "GET /api/v1/geocode/reverse")) {
+      TABLE.put(r, Set.of("viewer", "analyst"));
+    }
   }
 
   @TempDir static Path dir;

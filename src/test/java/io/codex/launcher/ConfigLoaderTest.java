@@ -64,4 +64,25 @@ class ConfigLoaderTest {
     assertThat(logged).doesNotContain("s3cret").contains("\"secret\":\"***\"").contains("\"secretFile\":\"\"");
     assertThat(cfg.getJsonObject("auth").getJsonObject("jwt").getString("secret")).startsWith("s3cret");
   }
+
+  @Test
+  void geoKeysHaveTheirDocumentedEnvVarsAndTheirSecretsAreRedacted() {
+    ConfigLoader.Loaded l = ConfigLoader.load(null, Map.of(
+        "CODEX_GEO_PROVIDERS", "mapbox, google, offline",
+        "CODEX_GEO_MAPBOX_TOKEN", "pk.mapbox-token-value-42",
+        "CODEX_GEO_MAPBOX_BASE_URL", "http://127.0.0.1:9001",
+        "CODEX_GEO_GOOGLE_API_KEY", "AIzaGoogleKeyValue42",
+        "CODEX_GEO_GOOGLE_BASE_URL", "http://127.0.0.1:9002/"), new Properties(), Map.of());
+    assertThat(l.unknownEnv()).isEmpty();
+    io.codex.geo.GeocodeConfig geo = io.codex.geo.GeocodeConfig.from(l.config());
+    assertThat(geo.providers()).containsExactly("mapbox", "google", "offline");
+    assertThat(geo.mapbox().token()).isEqualTo("pk.mapbox-token-value-42");
+    assertThat(geo.mapbox().baseUrl()).isEqualTo("http://127.0.0.1:9001");
+    assertThat(geo.google().apiKey()).isEqualTo("AIzaGoogleKeyValue42");
+    assertThat(geo.google().baseUrl()).isEqualTo("http://127.0.0.1:9002");
+    String logged = ConfigLoader.redacted(l.config()).encode();
+    assertThat(logged).doesNotContain("mapbox-token-value").doesNotContain("GoogleKeyValue")
+        .contains("\"token\":\"***\"").contains("\"apiKey\":\"***\"").contains("\"baseUrl\":\"http://127.0.0.1:9001\"");
+    assertThat(geo.toString()).doesNotContain("mapbox-token-value").doesNotContain("GoogleKeyValue");
+  }
 }

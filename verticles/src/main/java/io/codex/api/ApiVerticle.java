@@ -5,6 +5,9 @@ import io.codex.bridge.Topic;
 import io.codex.bridge.TopicAdmin;
 import io.codex.embed.EmbedConfig;
 import io.codex.embed.EmbedRoutes;
+import io.codex.geo.GeocodeConfig;
+import io.codex.geo.GeocodeRoutes;
+import io.codex.geo.GeocodeService;
 import io.codex.ingest.IngestConfig;
 import io.codex.ingest.IngestMetrics;
 import io.codex.ingest.InflightLimiter;
@@ -42,6 +45,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private TopicAdmin admin;
   private HttpServer server;
+  private GeocodeService geocoding;
 
   @Override
   public Future<?> start() {
@@ -68,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
       CorsHandler cors = CorsHandler.create()
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("Authorization", "Content-Type", Correlation.HEADER))
-          .exposedHeaders(Set.of(Correlation.HEADER, "Location", "Retry-After"))
+          .exposedHeaders(Set.of(Correlation.HEADER, "Location", "Retry-After", GeocodeRoutes.PROVIDER_HEADER, GeocodeRoutes.CACHE_HEADER))
           .allowCredentials(false);
       cfg.corsOrigins().forEach(o -> {
         if (!o.equals("*")) cors.addOrigin(o);
@@ -80,7 +84,11 @@ public final class ApiVerticle extends VerticleBase {
     AuditLog audit = new AuditLog(vertx, producer, kafka);
     // straight from the class path on a worker: Vert.x's file resolver would scan the whole fat jar
     Future<io.vertx.core.buffer.Buffer> mapPage = vertx.executeBlocking(() -> classpathResource(LiveMapRoutes.PAGE));
-    return vertx.executeBlocking(() -> classpathResource("io/codex/api/openapi.yaml")).compose(openApi -> mapPage.compose(page -> {
+    // the node's geocoding service: made once (gazetteer load, SDK clients) on a worker, shared by the instances
+    GeocodeConfig geo = GeocodeConfig.from(config());
+    Future<GeocodeService> geocoder = vertx.executeBlocking(() -> GeocodeService.acquire(vertx, geo))
+        .onSuccess(s -> geocoding = s);
+    return vertx.executeBlocking(() -> classpathResource("io/codex/api/openapi.yaml")).compose(openApi -> mapPage.compose(page -> geocoder.compose(geocodeService -> {
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
@@ -91,6 +99,7 @@ public final class ApiVerticle extends VerticleBase {
       new TelemetryRoutes(vertx, ingest, limiter,
           new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics), ingestMetrics).mount(routes);
       new LiveMapRoutes(vertx, LiveMapConfig.from(config()), page).mount(routes);
+      new GeocodeRoutes(geocodeService).mount(routes);
 
       router.route().failureHandler(Problems::render);
       for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
@@ -104,9 +113,12 @@ public final class ApiVerticle extends VerticleBase {
               .setIdleTimeout(120))
           .requestHandler(router)
           .listen();
-    })).onSuccess(s -> {
+    }))).onSuccess(s -> {
       server = s;
       log.debug("api listening [port: {}]", s.actualPort());
+    }).onFailure(t -> {
+      // stop() is not called after a failed start: hand the shared service back here
+      if (geocoding != null) geocoding.release(vertx);
     });
   }
 
@@ -120,6 +132,9 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (admin != null) admin.close();
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.andThen(ar -> {
+      if (geocoding != null) geocoding.release(vertx);
+    });
   }
 }
