@@ -234,7 +234,7 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
 
   /** Rebuilds the state of the partitions in {@link #toRestore} from the events topic; false on failure. */
   private boolean restore() {
-    Set<Integer> parts = Set.copyOf(toRestore);
+    Set<Integer> parts = new java.util.TreeSet<>(toRestore);
     long t0 = System.nanoTime();
     GeofenceTracker.Restore restore = tracker.restore();
     Map<String, Object> props = new HashMap<>(kafka.consumerConfig(null));
