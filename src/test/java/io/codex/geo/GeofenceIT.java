@@ -55,7 +55,7 @@ class GeofenceIT {
   @BeforeAll
   static void start() throws Exception {
     ports = TestNode.Ports.free();
-    node = TestNode.start(dir.resolve("data"), ports, Map.of("livemap.flushInterval", "100ms"));
+    node = TestNode.start(dir.resolve("data"), ports, overrides());
     clients = Vertx.vertx();
   }
 
@@ -259,11 +259,101 @@ class GeofenceIT {
     assertThat(events()).hasSize(8);
   }
 
+  @Test
+  @Order(6)
+  void withTwoNodesEachPositionIsEvaluatedOnceAndBothMapsSeeEveryTransition() throws Exception {
+    Map<String, Object> cfg = new java.util.HashMap<>(overrides());
+    cfg.put("kafka.bootstrapServers", node.bootstrapServers());
+    try (TestNode b = TestNode.start(dir.resolve("b"), TestNode.Ports.free(), cfg);
+         Admin admin = Admin.create(Map.of("bootstrap.servers", node.bootstrapServers()))) {
+      // a fence written on one node is listed (and evaluated) on the other within milliseconds
+      String auth = token(Role.ADMIN);
+      Http.Response created = Http.postJson(b.url("/api/v1/geofences"), auth,
+          new JsonObject().put("id", "cluster-zone").put("name", "Cluster zone").put("geometry", square(20.0, 50.0, 20.1, 50.1)));
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      Duration seen = Eventually.within(WAIT, "the fence on the other node",
+          () -> Http.get(node.url("/api/v1/geofences/cluster-zone"), auth).status() == 200);
+      System.out.printf("a fence created on node b was listed on node a after %d ms%n", seen.toMillis());
+
+      Eventually.within(Duration.ofSeconds(60), "both evaluators in the group", () -> {
+        try {
+          var g = admin.describeConsumerGroups(List.of("codex-geofences")).all().get().get("codex-geofences");
+          return g.members().size() == 2 && g.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      try (LiveSocket wsA = LiveSocket.connect(clients, node, new Tokens(node).forRole(Role.VIEWER));
+           LiveSocket wsB = LiveSocket.connect(clients, b, new Tokens(node).forRole(Role.VIEWER))) {
+        for (LiveSocket ws : List.of(wsA, wsB)) {
+          ws.subscribe(null, null);
+          ws.await("snapshot", WAIT, m -> "positions".equals(m.getString("type")) && m.getBoolean("snapshot", false));
+        }
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < 12; i++) devices.add("cluster-truck-" + i);
+        for (double lon : new double[] {19.95, 20.05, 20.15}) {
+          JsonArray batch = new JsonArray();
+          for (String d : devices) {
+            batch.add(new JsonObject().put("deviceId", d).put("timestamp", Instant.now().toString()).put("sensorType", "gps")
+                .put("payload", new JsonObject()).put("location", new JsonObject().put("lat", 50.05).put("lon", lon)));
+          }
+          Http.Response r = Http.send("POST", (lon == 20.05 ? b : node).url("/api/v1/telemetry"), auth, "application/json", batch.encode());
+          assertThat(r.status()).as(r.body()).isEqualTo(202);
+        }
+        Eventually.within(WAIT, "24 transitions", () -> clusterEvents(devices).size() >= 24);
+        awaitCommittedToTheEnd();
+        Thread.sleep(1_000);
+        List<JsonObject> events = clusterEvents(devices);
+        assertThat(events).hasSize(24);
+        for (String d : devices) {
+          assertThat(events.stream().filter(e -> e.getString("deviceId").equals(d)).map(e -> e.getString("transition")).toList())
+              .as(d).containsExactly("enter", "exit");
+        }
+        List<String> ids = events.stream().map(e -> e.getString("id")).sorted().toList();
+        for (LiveSocket ws : List.of(wsA, wsB)) {
+          Eventually.within(WAIT, "24 geofence messages", () -> geofenceIds(ws, devices).size() >= 24);
+          Thread.sleep(300);
+          assertThat(geofenceIds(ws, devices).stream().sorted().toList()).isEqualTo(ids);
+        }
+      }
+      // both nodes did part of the work
+      for (TestNode n : List.of(node, b)) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("codex_geofences_positions_total(\\{[^}]*})? ([0-9.E]+)")
+            .matcher(Http.get(n.url("/metrics"), null).body());
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(2))).as("positions evaluated on " + n.httpPort).isGreaterThan(0);
+      }
+    }
+  }
+
+  static List<JsonObject> clusterEvents(List<String> devices) {
+    List<JsonObject> out = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : KafkaTopics.readAll(node.bootstrapServers(), EVENTS)) {
+      if (devices.contains(r.key())) out.add(new JsonObject(r.value()));
+    }
+    out.sort(java.util.Comparator.comparingLong(e -> e.getJsonObject("telemetry").getLong("offset")));
+    return out;
+  }
+
+  static List<String> geofenceIds(LiveSocket ws, List<String> devices) {
+    return ws.messages.stream().filter(m -> "geofence".equals(m.json().getString("type")))
+        .map(m -> m.json().getJsonObject("event"))
+        .filter(e -> devices.contains(e.getString("deviceId")))
+        .map(e -> e.getString("id")).toList();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   static void restart() throws Exception {
     if (node != null) node.close();
-    node = TestNode.start(dir.resolve("data"), ports, Map.of("livemap.flushInterval", "100ms"));
+    node = TestNode.start(dir.resolve("data"), ports, overrides());
+  }
+
+  /** Every node of this test shares the token key, so a token of one is good on the other. */
+  static final String AUTH_KEY = "geofence-it-shared-hs256-key-" + java.util.UUID.randomUUID();
+
+  static Map<String, Object> overrides() {
+    return Map.of("livemap.flushInterval", "100ms", "auth.jwt.secret", AUTH_KEY);
   }
 
   static void drive(double lon, double lat) {
