@@ -18,7 +18,7 @@ import java.util.Random;
  * second figure, {@link GeofencePosition#parse} of the normalised record before it): 1,000 fences
  * — half circles of 200 m to 5 km, half irregular polygons of 8 to 40 vertices, 0.4 to 8 km
  * across, one in ten with a hole — spread over a 2° × 2° region (about 150 × 220 km, around
- * Paris) that they cover about a third of, and 10,000 devices moving about the same region in
+ * Paris), where about 45% of positions fall inside a fence, and 10,000 devices moving about the same region in
  * small steps, so that positions enter and leave fences. One thread. Prints one line.
  */
 public final class GeofenceBench {
