@@ -148,11 +148,12 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     int evaluated = 0;
     for (ConsumerRecord<String, byte[]> rec : records) {
       offsets.put(new TopicPartition(rec.topic(), rec.partition()), new OffsetAndMetadata(rec.offset() + 1));
-      GeofencePosition p = GeofencePosition.parse(rec.value());
+      GeofencePosition p = GeofencePosition.parseLocation(rec.value());
       if (p == null || !p.hasLocation()) continue;
       transitions.clear();
       if (!tracker.evaluate(index, p.deviceId(), rec.partition(), rec.offset(), p.lon(), p.lat(), transitions)) continue;
       evaluated++;
+      if (!transitions.isEmpty()) p = GeofencePosition.parse(rec.value());
       for (GeofenceTracker.Transition t : transitions) {
         byte[] value = GeofenceEvent.toJson(t, p, rec.partition(), rec.offset(), now).encode().getBytes(StandardCharsets.UTF_8);
         out.add(new ProducerRecord<>(eventsTopic, p.deviceId(), value));

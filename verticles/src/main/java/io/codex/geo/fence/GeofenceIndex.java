@@ -1,9 +1,11 @@
 package io.codex.geo.fence;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.locationtech.jts.algorithm.locate.IndexedPointInAreaLocator;
 import org.locationtech.jts.geom.Coordinate;
@@ -14,10 +16,12 @@ import org.locationtech.jts.index.ItemVisitor;
 import org.locationtech.jts.index.strtree.STRtree;
 
 /**
- * An immutable spatial index of the fences: an STR-packed R-tree over their longitude/latitude
- * envelopes picks the candidates for a position, then each candidate decides exactly — a polygon
- * through an indexed point-in-area locator (JTS, O(log n) in its vertices), a circle by its
- * great-circle distance. A point on a polygon's edge counts as inside.
+ * An immutable spatial index of the fences: a uniform grid over their longitude/latitude
+ * envelopes (cells about the size of a typical fence, so a position looks at one cell and the
+ * few envelopes registered there; fences far larger than a cell go to a JTS STR-tree instead)
+ * picks the candidates for a position, then each candidate decides exactly — a polygon through an
+ * indexed point-in-area locator (JTS, O(log n) in its vertices), a circle by its great-circle
+ * distance. A point on a polygon's edge counts as inside.
  *
  * <p>Circles are caps on the sphere: one that crosses the antimeridian is indexed under two
  * envelopes (one each side), one that reaches a pole under every longitude. Polygons are planar in
@@ -30,15 +34,100 @@ import org.locationtech.jts.index.strtree.STRtree;
 public final class GeofenceIndex {
   public static final GeofenceIndex EMPTY = new GeofenceIndex(Collections.emptyList());
 
-  private final STRtree tree = new STRtree();
+  /** A fence registered in a grid cell under one of its envelopes. */
+  private static final class Slot {
+    final Entry entry;
+    final double minX;
+    final double maxX;
+    final double minY;
+    final double maxY;
+
+    Slot(Entry entry, Envelope env) {
+      this.entry = entry;
+      this.minX = env.getMinX();
+      this.maxX = env.getMaxX();
+      this.minY = env.getMinY();
+      this.maxY = env.getMaxY();
+    }
+  }
+
+  /** An envelope over more cells than this goes to the tree of large fences. */
+  private static final int MAX_CELLS = 64;
+  private static final long NO_KEY = Long.MIN_VALUE;
+
   private final Map<String, Entry> byId = new HashMap<>();
+  private final double cell;
+  private final int nx;
+  private final int ny;
+  private final long[] keys;
+  private final Slot[][] buckets;
+  private final int mask;
+  /** Fences whose envelope spans more than {@link #MAX_CELLS} cells; null when there are none. */
+  private final STRtree large;
 
   private GeofenceIndex(Collection<Entry> entries) {
+    List<Slot> slots = new ArrayList<>();
     for (Entry e : entries) {
       byId.put(e.fence.id(), e);
-      for (Envelope env : e.envelopes) tree.insert(env, e);
+      for (Envelope env : e.envelopes) slots.add(new Slot(e, env));
     }
-    tree.build();
+    cell = cellSize(slots);
+    nx = (int) Math.ceil(360 / cell);
+    ny = (int) Math.ceil(180 / cell);
+    Map<Long, List<Slot>> grid = new HashMap<>();
+    STRtree tree = null;
+    for (Slot sl : slots) {
+      int x0 = cellX(sl.minX);
+      int x1 = cellX(sl.maxX);
+      int y0 = cellY(sl.minY);
+      int y1 = cellY(sl.maxY);
+      if ((long) (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_CELLS) {
+        if (tree == null) tree = new STRtree();
+        tree.insert(new Envelope(sl.minX, sl.maxX, sl.minY, sl.maxY), sl.entry);
+        continue;
+      }
+      for (int y = y0; y <= y1; y++) {
+        for (int x = x0; x <= x1; x++) grid.computeIfAbsent((long) y * nx + x, k -> new ArrayList<>()).add(sl);
+      }
+    }
+    if (tree != null) tree.build();
+    large = tree;
+    int cap = Integer.highestOneBit(Math.max(4, grid.size() * 2 - 1)) << 1;
+    keys = new long[cap];
+    Arrays.fill(keys, NO_KEY);
+    buckets = new Slot[cap][];
+    mask = cap - 1;
+    grid.forEach((key, list) -> {
+      int h = hash(key) & mask;
+      while (keys[h] != NO_KEY) h = (h + 1) & mask;
+      keys[h] = key;
+      buckets[h] = list.toArray(Slot[]::new);
+    });
+  }
+
+  /** About the median fence extent, so that a typical fence covers a few cells and a cell holds a few fences. */
+  private static double cellSize(List<Slot> slots) {
+    if (slots.isEmpty()) return 1;
+    double[] extents = new double[slots.size()];
+    for (int i = 0; i < extents.length; i++) {
+      Slot sl = slots.get(i);
+      extents[i] = Math.max(sl.maxX - sl.minX, sl.maxY - sl.minY);
+    }
+    Arrays.sort(extents);
+    return Math.min(10, Math.max(0.001, extents[extents.length / 2]));
+  }
+
+  private int cellX(double lon) {
+    return Math.min(nx - 1, Math.max(0, (int) Math.floor((lon + 180) / cell)));
+  }
+
+  private int cellY(double lat) {
+    return Math.min(ny - 1, Math.max(0, (int) Math.floor((lat + 90) / cell)));
+  }
+
+  private static int hash(long key) {
+    long h = key * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ (h >>> 32));
   }
 
   public static GeofenceIndex of(Collection<Entry> entries) {
@@ -69,7 +158,15 @@ public final class GeofenceIndex {
   public void locate(double lon, double lat, Hits hits) {
     hits.reset(lon, lat);
     if (byId.isEmpty()) return;
-    tree.query(hits.env, hits);
+    long key = (long) cellY(lat) * nx + cellX(lon);
+    for (int h = hash(key) & mask; keys[h] != NO_KEY; h = (h + 1) & mask) {
+      if (keys[h] != key) continue;
+      for (Slot sl : buckets[h]) {
+        if (lon >= sl.minX && lon <= sl.maxX && lat >= sl.minY && lat <= sl.maxY) hits.visitItem(sl.entry);
+      }
+      break;
+    }
+    if (large != null) large.query(hits.env, hits);
   }
 
   /** One fence, ready for exact tests. */
@@ -136,8 +233,7 @@ public final class GeofenceIndex {
     private double cosLat;
 
     void reset(double lon, double lat) {
-      Arrays.fill(items, 0, size, null);
-      size = 0;
+      size = 0; // the entries left in items are the index's own, nothing to free
       env.init(lon, lon, lat, lat);
       at.x = lon;
       at.y = lat;

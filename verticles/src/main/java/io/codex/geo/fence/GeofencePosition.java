@@ -20,6 +20,20 @@ public record GeofencePosition(String recordId, String deviceId, String timestam
 
   /** Reads a record; null when it is not a JSON object with a deviceId. */
   public static GeofencePosition parse(byte[] value) {
+    return parse(value, true);
+  }
+
+  /**
+   * Reads only what evaluation needs — device id and location — leaving {@code recordId},
+   * {@code timestamp} and {@code receivedAt} null (the parser then skips those strings without
+   * decoding them). The evaluator reads the whole record again only for a position that causes a
+   * transition.
+   */
+  public static GeofencePosition parseLocation(byte[] value) {
+    return parse(value, false);
+  }
+
+  private static GeofencePosition parse(byte[] value, boolean all) {
     if (value == null) return null;
     String id = null;
     String deviceId = null;
@@ -33,10 +47,10 @@ public record GeofencePosition(String recordId, String deviceId, String timestam
         String f = p.currentName();
         JsonToken t = p.nextToken();
         switch (f) {
-          case "id" -> id = t == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "id" -> id = all && t == JsonToken.VALUE_STRING ? p.getText() : null;
           case "deviceId" -> deviceId = t == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "timestamp" -> timestamp = t == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "receivedAt" -> receivedAt = t == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "timestamp" -> timestamp = all && t == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "receivedAt" -> receivedAt = all && t == JsonToken.VALUE_STRING ? p.getText() : null;
           case "location" -> {
             if (t != JsonToken.START_OBJECT) {
               p.skipChildren();

@@ -103,6 +103,11 @@ class GeofenceIndexTest {
             .add(new JsonArray().add(lon + w / 2).add(lat + w)).add(new JsonArray().add(lon).add(lat))))));
       }
     }
+    // a few fences far larger than the typical one (the index keeps those apart)
+    fences.add(circleFence("huge-1", 0, 45, 300_000));
+    fences.add(circleFence("huge-2", 3, 48, 150_000));
+    fences.add(polygonFence("huge-3", GeofenceValidatorTest.polygon(new double[] {-4, 41}, new double[] {4, 42}, new double[] {1, 49},
+        new double[] {-4, 41})));
     GeofenceIndex idx = index(fences.toArray(Geofence[]::new));
     org.locationtech.jts.geom.GeometryFactory gf = new org.locationtech.jts.geom.GeometryFactory();
     java.util.Map<String, org.locationtech.jts.geom.Geometry> jts = new java.util.HashMap<>();
