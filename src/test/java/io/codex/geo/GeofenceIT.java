@@ -311,7 +311,10 @@ class GeofenceIT {
         }
         List<String> ids = events.stream().map(e -> e.getString("id")).sorted().toList();
         for (LiveSocket ws : List.of(wsA, wsB)) {
-          Eventually.within(WAIT, "24 geofence messages", () -> geofenceIds(ws, devices).size() >= 24);
+          within(WAIT, "24 geofence messages on " + (ws == wsA ? "node a" : "node b"), () -> geofenceIds(ws, devices).size() >= 24,
+              () -> "got " + geofenceIds(ws, devices).size() + " of them; message types " + new java.util.TreeMap<>(ws.types().stream()
+                  .collect(Collectors.groupingBy(t -> t, Collectors.counting()))) + "; livemap metrics a: " + livemapMetrics(node)
+                  + ", b: " + livemapMetrics(b));
           Thread.sleep(300);
           assertThat(geofenceIds(ws, devices).stream().sorted().toList()).isEqualTo(ids);
         }
@@ -324,6 +327,21 @@ class GeofenceIT {
         assertThat(Double.parseDouble(m.group(2))).as("positions evaluated on " + n.httpPort).isGreaterThan(0);
       }
     }
+  }
+
+  /** {@link Eventually#within}, saying what it saw when it gives up. */
+  static void within(Duration timeout, String what, java.util.function.Supplier<Boolean> condition,
+      java.util.function.Supplier<String> seen) throws InterruptedException {
+    try {
+      Eventually.within(timeout, what, condition);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; " + seen.get(), e);
+    }
+  }
+
+  static String livemapMetrics(TestNode n) {
+    return Http.get(n.url("/metrics"), null).body().lines()
+        .filter(l -> l.startsWith("codex_livemap_messages_total") || l.startsWith("codex_livemap_dropped_total")).toList().toString();
   }
 
   static List<JsonObject> clusterEvents(List<String> devices) {
