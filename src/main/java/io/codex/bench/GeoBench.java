@@ -99,13 +99,11 @@ public final class GeoBench {
     LoadResult r2 = inProcess("reverse-inproc", 2, seconds, i -> gazetteer.reverse(rq.apply(i)).size());
     print(r2, "");
 
-    // ---------------------------------------------------------------- GEOFENCE EVALUATION (integrator)
-    // The geofences branch provides io.codex.bench.GeofenceBench (evaluations/s of positions against
-    // 1,000 fences, target >= 200,000 positions/s). Run it here, in-process like the lines above and
-    // before the HTTP server starts, and add its line(s) to `out`, e.g.
-    //   out.addAll(new GeofenceBench(seconds).run());
-    // so that `codex bench geo` reports geocoding and geofencing together.
-    // ---------------------------------------------------------------- end of the geofence place
+    // ---------------------------------------------------------------- geofence evaluation, in-process
+    String fenceLine = GeofenceBench.run(1_000, 10_000, Duration.ofSeconds((long) Math.min(5, seconds)),
+        Duration.ofMillis((long) (seconds * 1000)));
+    out.add(fenceLine);
+    System.out.println(fenceLine);
 
     // ---------------------------------------------------------------- through the HTTP API
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));

@@ -12,6 +12,10 @@ import io.codex.embed.EmbedConfig;
 import io.codex.embed.EmbedLinkVerticle;
 import io.codex.embedded.EmbeddedKafka;
 import io.codex.geo.GeocodeConfig;
+import io.codex.geo.fence.GeofenceConfig;
+import io.codex.geo.fence.GeofenceEvaluatorVerticle;
+import io.codex.geo.fence.GeofenceEventFeedVerticle;
+import io.codex.geo.fence.GeofenceRegistryVerticle;
 import io.codex.security.AuthSettings;
 import io.codex.bridge.TelemetryFeedVerticle;
 import io.codex.ingest.IngestConfig;
@@ -91,6 +95,7 @@ public final class Platform implements AutoCloseable {
     LiveMapConfig.from(config);
     GeocodeConfig.resolveSecretFiles(config);
     GeocodeConfig.from(config);
+    GeofenceConfig.from(config);
     resolveNodeId(config, launch);
     List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
     AuthSettings.from(config);
@@ -156,8 +161,11 @@ public final class Platform implements AutoCloseable {
     // live map first — the map subscribes to the feed before the feed starts — then the feed, then
     // the edges that take connections
     deploy(Map.of(DeviceRegistryVerticle.class.getName(), 1, EmbedLinkVerticle.class.getName(), 1,
+        GeofenceRegistryVerticle.class.getName(), 1,
         LiveMapVerticle.class.getName(), LiveMapConfig.from(config).instances()));
-    deploy(Map.of(TelemetryFeedVerticle.class.getName(), 1));
+    // geofence evaluation needs the fences; its events feed the live map
+    deploy(Map.of(TelemetryFeedVerticle.class.getName(), 1, GeofenceEvaluatorVerticle.class.getName(), 1,
+        GeofenceEventFeedVerticle.class.getName(), 1));
     deploy(Map.of(ApiVerticle.class.getName(), launch.httpInstances(),
         MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances()));
     Status.markDeployed(vertx, true);

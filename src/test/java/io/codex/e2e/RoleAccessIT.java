@@ -57,6 +57,13 @@ class RoleAccessIT {
     for (String r : List.of("GET /api/v1/geocode", "GET /api/v1/geocode/reverse")) {
       TABLE.put(r, Set.of("viewer", "analyst"));
     }
+    for (String r : List.of("GET /api/v1/geofences", "GET /api/v1/geofences/{geofenceId}", "GET /api/v1/devices/nearest",
+        "GET /api/v1/devices/within")) {
+      TABLE.put(r, Set.of("viewer", "analyst"));
+    }
+    for (String r : List.of("POST /api/v1/geofences", "DELETE /api/v1/geofences/{geofenceId}")) {
+      TABLE.put(r, Set.of("admin"));
+    }
   }
 
   @TempDir static Path dir;
@@ -161,7 +168,8 @@ class RoleAccessIT {
 
   private static int call(String route, String authorization) {
     String[] mp = route.split(" ", 2);
-    String path = mp[1].replace("{deviceId}", "no-such-device").replace("{linkId}", "no-such-link");
+    String path = mp[1].replace("{deviceId}", "no-such-device").replace("{linkId}", "no-such-link")
+        .replace("{geofenceId}", "no-such-geofence");
     String body = mp[0].equals("POST") ? "{}" : null;
     return Http.send(mp[0], node.url(path), authorization, body == null ? null : "application/json", body).status();
   }

@@ -8,6 +8,9 @@ import io.codex.embed.EmbedRoutes;
 import io.codex.geo.GeocodeConfig;
 import io.codex.geo.GeocodeRoutes;
 import io.codex.geo.GeocodeService;
+import io.codex.geo.fence.GeofenceConfig;
+import io.codex.geo.fence.GeofenceRoutes;
+import io.codex.geo.fence.SpatialQueryRoutes;
 import io.codex.ingest.IngestConfig;
 import io.codex.ingest.IngestMetrics;
 import io.codex.ingest.InflightLimiter;
@@ -91,7 +94,11 @@ public final class ApiVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> classpathResource("io/codex/api/openapi.yaml")).compose(openApi -> mapPage.compose(page -> geocoder.compose(geocodeService -> {
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
+      GeofenceConfig geofences = GeofenceConfig.from(config());
+      // before DeviceRoutes: /api/v1/devices/{deviceId} would take /api/v1/devices/nearest
+      new SpatialQueryRoutes(vertx, geofences).mount(routes);
       new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
+      new GeofenceRoutes(vertx, geofences, producer, kafka, audit).mount(routes);
       new EmbedRoutes(vertx, EmbedConfig.from(config()), auth, producer, kafka, audit).mount(routes);
       IngestConfig ingest = IngestConfig.from(config());
       InflightLimiter limiter = InflightLimiter.shared(vertx, ingest);

@@ -1,0 +1,351 @@
+package io.codex.geo.fence;
+
+import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.SharedProducer;
+import io.codex.bridge.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consume-evaluate-produce loop of geofence evaluation, on a thread of its own (never an event
+ * loop): one consumer in the shared group {@code geofences.consumerGroup} on {@code codex.telemetry}
+ * (partitioned by device id, so each device is evaluated by one node, in order), one batch (poll)
+ * at a time:
+ *
+ * <ol>
+ *   <li>every record with a location goes through the {@link GeofenceTracker} against the
+ *       registry's current {@link GeofenceIndex};
+ *   <li>the batch's transitions are sent to {@code codex.geofence-events} (key: device id) through
+ *       the node's shared producer, and the loop waits for Kafka's acks;
+ *   <li>only then are the batch's offsets committed (at-least-once).
+ * </ol>
+ *
+ * <p>State recovery: when partitions are assigned (start, rebalance) or after a failed batch, the
+ * tracker's state for those partitions is rebuilt from {@code codex.geofence-events} — the newest
+ * transition per device and fence, and the offset of the newest record that caused one — before
+ * any of their records is evaluated. Records read again because their offsets were not committed
+ * are then skipped up to that offset, so a restart (clean or not) writes no transition twice. The
+ * rebuild reads the events topic from its start, so it takes as long as its retention holds
+ * events; a transition older than the retention is forgotten (the device counts as outside).
+ */
+final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
+  private static final Logger log = LoggerFactory.getLogger(GeofenceEvaluator.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final long RETRY_MS = 1_000;
+  private static final int SEND_RETRIES = 100;
+
+  private final GeofenceConfig cfg;
+  private final KafkaSettings kafka;
+  private final SharedProducer producer;
+  private final GeofenceRegistry registry;
+  private final GeofenceMetrics metrics;
+  private final String telemetryTopic;
+  private final String eventsTopic;
+  private final GeofenceTracker tracker = new GeofenceTracker();
+  private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+  private final Set<Integer> toRestore = new HashSet<>();
+  private final List<GeofenceTracker.Transition> transitions = new ArrayList<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private long sweptDeletions;
+
+  GeofenceEvaluator(GeofenceConfig cfg, KafkaSettings kafka, SharedProducer producer, GeofenceRegistry registry,
+      GeofenceMetrics metrics) {
+    this.cfg = cfg;
+    this.kafka = kafka;
+    this.producer = producer;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.telemetryTopic = kafka.topic(Topic.TELEMETRY);
+    this.eventsTopic = kafka.topic(Topic.GEOFENCE_EVENTS);
+  }
+
+  @Override
+  public void run() {
+    Map<String, Object> props = new HashMap<>(kafka.consumerConfig(cfg.consumerGroup()));
+    props.put("client.id", kafka.clientId() + "-geofences");
+    props.put("enable.auto.commit", "false");
+    props.put("max.poll.records", Integer.toString(cfg.maxPollRecords()));
+    props.remove("key.deserializer");
+    props.remove("value.deserializer");
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer = c;
+      c.subscribe(List.of(telemetryTopic), this);
+      while (running) {
+        try {
+          ConsumerRecords<String, byte[]> records = c.poll(POLL);
+          if (!toRestore.isEmpty() && !restore()) {
+            resync("the state could not be rebuilt");
+            continue;
+          }
+          if (!records.isEmpty() && !process(records)) resync("the batch's transitions were not acknowledged");
+        } catch (WakeupException e) {
+          if (running) log.debug("geofence evaluator woken up");
+        } catch (RuntimeException e) {
+          if (!running) break;
+          log.warn("geofence evaluation failed: {}", e.toString());
+          resync("an error in the consumer loop");
+        }
+      }
+      commitQuietly();
+    } catch (RuntimeException e) {
+      log.error("geofence evaluator stopped", e);
+    } finally {
+      consumer = null;
+      stopped.complete(null);
+    }
+  }
+
+  /** Asks the loop to finish its batch, commit and close; completes when it has. */
+  CompletableFuture<Void> stop() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) c.wakeup();
+    return stopped;
+  }
+
+  // ---------------------------------------------------------------- one batch
+
+  /** Evaluates a batch, sends its transitions, waits for the acks, commits; false when a send failed. */
+  private boolean process(ConsumerRecords<String, byte[]> records) {
+    GeofenceIndex index = registry.index();
+    long deletions = registry.deletions();
+    if (deletions != sweptDeletions) {
+      tracker.sweep(index);
+      sweptDeletions = deletions;
+    }
+    String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    long checks = tracker.checks();
+    int evaluated = 0;
+    for (ConsumerRecord<String, byte[]> rec : records) {
+      offsets.put(new TopicPartition(rec.topic(), rec.partition()), new OffsetAndMetadata(rec.offset() + 1));
+      GeofencePosition p = GeofencePosition.parseLocation(rec.value());
+      if (p == null || !p.hasLocation()) continue;
+      transitions.clear();
+      if (!tracker.evaluate(index, p.deviceId(), rec.partition(), rec.offset(), p.lon(), p.lat(), transitions)) continue;
+      evaluated++;
+      if (!transitions.isEmpty()) p = GeofencePosition.parse(rec.value());
+      for (GeofenceTracker.Transition t : transitions) {
+        byte[] value = GeofenceEvent.toJson(t, p, rec.partition(), rec.offset(), now).encode().getBytes(StandardCharsets.UTF_8);
+        out.add(new ProducerRecord<>(eventsTopic, p.deviceId(), value));
+        metrics.transition(t.name());
+      }
+    }
+    metrics.evaluated(evaluated, tracker.checks() - checks);
+    if (!out.isEmpty()) {
+      try {
+        sendAll(out).get(kafka.deliveryTimeoutMs() + 10_000L, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (Exception e) {
+        log.warn("geofence transitions not acknowledged by Kafka [events: {}]: {}", out.size(), e.toString());
+        return false;
+      }
+    }
+    processed.putAll(offsets);
+    consumer.commitAsync(offsets, (o, err) -> {
+      if (err != null) log.debug("geofence offsets not committed: {}", err.toString());
+    });
+    return true;
+  }
+
+  private CompletableFuture<Void> sendAll(List<ProducerRecord<String, byte[]>> records) {
+    List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
+    for (ProducerRecord<String, byte[]> r : records) {
+      CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+      send(r, f, 0);
+      acks.add(f);
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+  }
+
+  private void send(ProducerRecord<String, byte[]> r, CompletableFuture<RecordMetadata> f, int tries) {
+    producer.send(r, (meta, err) -> {
+      if (err == null) {
+        f.complete(meta);
+      } else if (err instanceof TimeoutException && meta == null && tries < SEND_RETRIES) {
+        // the producer never blocks (max.block.ms=0): no metadata or buffer space yet, try again shortly
+        CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(() -> send(r, f, tries + 1));
+      } else {
+        f.completeExceptionally(err);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- state recovery
+
+  /**
+   * After a failure: forget the state of every owned partition, go back to the last committed
+   * offsets and rebuild the state before reading on (the same path as a restart).
+   */
+  private void resync(String why) {
+    log.warn("geofence evaluator rewinds to its committed offsets and rebuilds its state [reason: {}]", why);
+    metrics.resync();
+    try {
+      Set<TopicPartition> owned = consumer.assignment();
+      tracker.clear();
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned, Duration.ofSeconds(10));
+      for (TopicPartition tp : owned) {
+        OffsetAndMetadata om = committed.get(tp);
+        if (om != null) {
+          consumer.seek(tp, om);
+        } else {
+          consumer.seekToBeginning(List.of(tp));
+        }
+        processed.remove(tp);
+        toRestore.add(tp.partition());
+      }
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("geofence evaluator could not rewind: {}", e.toString());
+    }
+    sleep(RETRY_MS);
+  }
+
+  /** Rebuilds the state of the partitions in {@link #toRestore} from the events topic; false on failure. */
+  private boolean restore() {
+    Set<Integer> parts = new java.util.TreeSet<>(toRestore);
+    long t0 = System.nanoTime();
+    GeofenceTracker.Restore restore = tracker.restore();
+    Map<String, Object> props = new HashMap<>(kafka.consumerConfig(null));
+    props.put("client.id", kafka.clientId() + "-geofences-restore");
+    props.put("max.poll.records", "10000");
+    props.remove("key.deserializer");
+    props.remove("value.deserializer");
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (PartitionInfo pi : c.partitionsFor(eventsTopic, Duration.ofSeconds(10))) tps.add(new TopicPartition(eventsTopic, pi.partition()));
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + cfg.recoveryTimeout().toNanos();
+      int unreadable = 0;
+      while (!caughtUp(c, end)) {
+        if (!running) return false;
+        if (System.nanoTime() > deadline) {
+          log.warn("geofence state not rebuilt within {} (geofences.recoveryTimeout)", cfg.recoveryTimeout());
+          return false;
+        }
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+          if (r.value() != null && !GeofenceEvent.restoreInto(restore, r.value(), parts)) unreadable++;
+        }
+      }
+      int devices = restore.finish(registry.index());
+      toRestore.removeAll(parts);
+      log.info("geofence state rebuilt [partitions: {}, events: {}, devices: {}, unreadable: {}, ms: {}]", parts,
+          restore.events(), devices, unreadable, (System.nanoTime() - t0) / 1_000_000);
+      return true;
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("geofence state not rebuilt [partitions: {}]: {}", parts, e.toString());
+      return false;
+    }
+  }
+
+  private static boolean caughtUp(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (c.position(e.getKey()) < e.getValue()) return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- rebalance (called inside poll, on this thread)
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) return;
+    log.info("geofence evaluation assigned [partitions: {}]", partitionIds(partitions));
+    // rebuilt right after this poll, before any record of these partitions is evaluated
+    toRestore.addAll(partitionIds(partitions));
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) return;
+    Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata om = processed.remove(tp);
+      if (om != null) mine.put(tp, om);
+    }
+    try {
+      if (!mine.isEmpty()) consumer.commitSync(mine, Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      log.warn("geofence offsets not committed at revocation: {}", e.toString());
+    }
+    forget(partitions);
+    log.info("geofence evaluation revoked [partitions: {}]", partitionIds(partitions));
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    partitions.forEach(processed::remove);
+    forget(partitions);
+  }
+
+  private void forget(Collection<TopicPartition> partitions) {
+    Set<Integer> ids = partitionIds(partitions);
+    tracker.dropPartitions(ids);
+    toRestore.removeAll(ids);
+  }
+
+  private static Set<Integer> partitionIds(Collection<TopicPartition> partitions) {
+    Set<Integer> ids = new java.util.TreeSet<>();
+    partitions.forEach(tp -> ids.add(tp.partition()));
+    return ids;
+  }
+
+  private void commitQuietly() {
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c == null || processed.isEmpty()) return;
+    try {
+      c.commitSync(processed, Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      log.warn("geofence offsets not committed at stop: {}", e.toString());
+    }
+  }
+
+  private void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** For tests and metrics: devices with state on this node. */
+  int trackedDevices() {
+    return tracker.size();
+  }
+}

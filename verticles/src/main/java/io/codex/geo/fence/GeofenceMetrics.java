@@ -1,0 +1,53 @@
+package io.codex.geo.fence;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+/** Geofence meters, one set per node: positions evaluated here, exact fence tests, transitions, fences held. */
+final class GeofenceMetrics implements Shareable {
+  private final Counter positions;
+  private final Counter checks;
+  private final Counter enters;
+  private final Counter exits;
+  private final Counter resyncs;
+
+  private GeofenceMetrics(MeterRegistry registry, GeofenceRegistry fences) {
+    positions = Counter.builder("codex.geofences.positions")
+        .description("positions evaluated against the geofences on this node (its share of the consumer group)").register(registry);
+    checks = Counter.builder("codex.geofences.checks")
+        .description("exact point-in-fence tests (candidates the spatial index picked)").register(registry);
+    enters = Counter.builder("codex.geofences.transitions").tag("transition", "enter")
+        .description("transitions written to codex.geofence-events").register(registry);
+    exits = Counter.builder("codex.geofences.transitions").tag("transition", "exit")
+        .description("transitions written to codex.geofence-events").register(registry);
+    resyncs = Counter.builder("codex.geofences.resyncs")
+        .description("times the evaluator rewound to its committed offsets after a failure").register(registry);
+    Gauge.builder("codex.geofences.fences", fences, GeofenceRegistry::size)
+        .description("geofences in this node's registry").register(registry);
+  }
+
+  static GeofenceMetrics shared(Vertx vertx) {
+    return (GeofenceMetrics) vertx.sharedData().<String, Object>getLocalMap("codex.geofences").computeIfAbsent("metrics", k -> {
+      MeterRegistry r = BackendRegistries.getDefaultNow();
+      return new GeofenceMetrics(r != null ? r : new SimpleMeterRegistry(), GeofenceRegistry.shared(vertx));
+    });
+  }
+
+  void evaluated(int positions, long checks) {
+    if (positions > 0) this.positions.increment(positions);
+    if (checks > 0) this.checks.increment(checks);
+  }
+
+  void transition(String name) {
+    ("enter".equals(name) ? enters : exits).increment();
+  }
+
+  void resync() {
+    resyncs.increment();
+  }
+}
