@@ -141,11 +141,16 @@ public final class GeoBench {
 
       c = Cache.read(server);
       cpu0 = server.cpuMillis();
-      pacedForward = http.fixedRate("forward-http", 16, PACED_RATE, seconds, forwardUri);
+      // paced: with wrk when installed (a JVM client on the same two cores adds its own pauses to the tail)
+      pacedForward = WrkLoad.available()
+          ? WrkLoad.gets("forward-http", "http://127.0.0.1:" + server.httpPort, auth, 10, seconds, paths(forwardUri, PACED_RATE * seconds * 1.5), PACED_RATE)
+          : http.fixedRate("forward-http", 16, PACED_RATE, seconds, forwardUri);
       print(pacedForward, serverUse(server, cpu0, pacedForward, c));
       c = Cache.read(server);
       cpu0 = server.cpuMillis();
-      pacedReverse = http.fixedRate("reverse-http", 16, PACED_RATE, seconds, reverseUri);
+      pacedReverse = WrkLoad.available()
+          ? WrkLoad.gets("reverse-http", "http://127.0.0.1:" + server.httpPort, auth, 10, seconds, paths(reverseUri, PACED_RATE * seconds * 1.5), PACED_RATE)
+          : http.fixedRate("reverse-http", 16, PACED_RATE, seconds, reverseUri);
       print(pacedReverse, serverUse(server, cpu0, pacedReverse, c));
 
       List<String> hot = forward.subList(0, Math.min(200, forward.size()));
@@ -171,6 +176,13 @@ public final class GeoBench {
     if (gazetteer.size() == 0) out.add("NOTE: the gazetteer is empty (placeholder): every lookup found nothing");
     out.forEach(System.out::println);
     return 0;
+  }
+
+  /** The next {@code n} paths of a generator: texts or points no earlier scenario asked for. */
+  private static List<String> paths(LongFunction<String> next, double n) {
+    List<String> out = new ArrayList<>();
+    for (long i = 0; i < n; i++) out.add(next.apply(i));
+    return out;
   }
 
   /** Place names: harvested from the gazetteer (the nearest place to scattered points), else the list above. */

@@ -74,6 +74,51 @@ final class WrkLoad {
         errors, seconds, lat);
   }
 
+  /**
+   * GET requests with wrk, one path per request in the order given (wrapping around), so that a
+   * list longer than the run sends every path once: e.g. geocoding texts the server never cached.
+   *
+   * @param targetRate 0 for a closed loop, else about this many requests per second in all
+   */
+  static LoadResult gets(String name, String baseUrl, String authorization, int connections, double seconds,
+      List<String> paths, double targetRate) throws Exception {
+    Path script = Files.createTempFile("codex-wrk", ".lua");
+    String host = java.net.URI.create(baseUrl).getAuthority();
+    StringBuilder lua = new StringBuilder("local paths = {\n");
+    for (String path : paths) lua.append(quote(path)).append(",\n");
+    lua.append("}\nlocal headers = {['Host'] = ").append(quote(host)).append(", ['Authorization'] = ")
+        .append(quote(authorization)).append("}\n");
+    lua.append("local i = 0\n");
+    lua.append("request = function()\n  i = i + 1\n  return wrk.format('GET', paths[i % #paths + 1], headers)\nend\n");
+    if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate)))
+        .append("\nend\n");
+    lua.append("done = function(summary, latency, requests)\n  io.write(string.format('codex-errors %d\\n', summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
+    Files.writeString(script, lua);
+    Process p = new ProcessBuilder(WRK.toString(), "-t1", "-c" + connections, "-d" + Math.round(seconds) + "s", "--latency",
+        "-s", script.toString(), baseUrl).redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
+    }
+    p.waitFor();
+    Files.deleteIfExists(script);
+    String text = out.toString();
+    double rps = number(text, "Requests/sec:\\s+([\\d.]+)");
+    double p50 = millis(text, "50%\\s+([\\d.]+)(us|ms|s)");
+    double p99 = millis(text, "99%\\s+([\\d.]+)(us|ms|s)");
+    long errors = (long) number(text, "codex-errors (\\d+)");
+    Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(text);
+    if (non2xx.find()) errors += Long.parseLong(non2xx.group(1));
+    Latencies lat = new Latencies() {
+      @Override
+      synchronized double percentileMs(double q) {
+        return q <= 50 ? p50 : p99;
+      }
+    };
+    String shape = targetRate > 0 ? String.format("wrk c=%d ~%,.0f req/s", connections, targetRate) : "wrk c=" + connections + " max";
+    return new LoadResult(name, shape, (long) (rps * seconds), errors, seconds, lat);
+  }
+
   private static String quote(String s) {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
