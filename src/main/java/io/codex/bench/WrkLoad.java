@@ -90,7 +90,8 @@ final class WrkLoad {
         .append(quote(authorization)).append("}\n");
     lua.append("local i = 0\n");
     lua.append("request = function()\n  i = i + 1\n  return wrk.format('GET', paths[i % #paths + 1], headers)\nend\n");
-    if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate)))
+    // wrk waits this long after each answer: leave ~1 ms for the answer itself, so the rate reached is the one asked
+    if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate) - 1))
         .append("\nend\n");
     lua.append("done = function(summary, latency, requests)\n  io.write(string.format('codex-errors %d\\n', summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
     Files.writeString(script, lua);
