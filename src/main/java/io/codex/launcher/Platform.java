@@ -128,6 +128,12 @@ public final class Platform implements AutoCloseable {
     Files.createDirectories(launch.dataDir());
     lockDataDir();
     log.info("configuration [config: {}]", ConfigLoader.redacted(config).encode());
+    // the offline gazetteer takes a second or two to load: do it while the broker starts
+    if (GeocodeConfig.from(config).providers().contains(io.codex.geo.OfflineGeocoder.NAME)) {
+      Thread preload = new Thread(io.codex.geo.Gazetteer::bundled, "codex-gazetteer-load");
+      preload.setDaemon(true);
+      preload.start();
+    }
     CompletableFuture<Void> brokerUp = CompletableFuture.completedFuture(null);
     if (launch.embeddedKafka()) {
       broker = new EmbeddedKafka(launch.dataDir().resolve("kafka"), launch.kafkaPort(), launch.controllerPort());
@@ -163,10 +169,12 @@ public final class Platform implements AutoCloseable {
     deploy(Map.of(DeviceRegistryVerticle.class.getName(), 1, EmbedLinkVerticle.class.getName(), 1,
         GeofenceRegistryVerticle.class.getName(), 1,
         LiveMapVerticle.class.getName(), LiveMapConfig.from(config).instances()));
-    // geofence evaluation needs the fences; its events feed the live map
+    // then, side by side, everything that needs the registries: the feeds and the geofence evaluation
+    // (which need the fences) read Kafka from where their groups left off, so nothing ingested
+    // while they start is missed
     deploy(Map.of(TelemetryFeedVerticle.class.getName(), 1, GeofenceEvaluatorVerticle.class.getName(), 1,
-        GeofenceEventFeedVerticle.class.getName(), 1));
-    deploy(Map.of(ApiVerticle.class.getName(), launch.httpInstances(),
+        GeofenceEventFeedVerticle.class.getName(), 1,
+        ApiVerticle.class.getName(), launch.httpInstances(),
         MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances()));
     Status.markDeployed(vertx, true);
     log.info("codex ready [ms: {}, http: {}, kafka: {}, cluster: {}]", (System.nanoTime() - t0) / 1_000_000,
