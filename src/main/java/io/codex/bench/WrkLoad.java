@@ -33,7 +33,6 @@ final class WrkLoad {
    */
   static LoadResult run(String name, String url, int connections, int perRequest, double seconds, List<String[]> requests,
       double targetRate) throws Exception {
-    Path script = Files.createTempFile("codex-wrk", ".lua");
     StringBuilder lua = new StringBuilder("local reqs = {}\n");
     String host = java.net.URI.create(url).getAuthority();
     for (String[] r : requests) {
@@ -44,34 +43,9 @@ final class WrkLoad {
     lua.append("local i = 0\nrequest = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n");
     if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate)))
         .append("\nend\n");
-    lua.append("local bad = 0\nresponse = function(status, headers, body)\n  if status ~= 202 then bad = bad + 1 end\nend\n");
-    lua.append("done = function(summary, latency, requests)\n  io.write(string.format('codex-errors %d\\n', summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
-    Files.writeString(script, lua);
-    Process p = new ProcessBuilder(WRK.toString(), "-t2", "-c" + connections, "-d" + Math.round(seconds) + "s", "--latency",
-        "-s", script.toString(), url).redirectErrorStream(true).start();
-    StringBuilder out = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
-    }
-    p.waitFor();
-    Files.deleteIfExists(script);
-    String text = out.toString();
-    double rps = number(text, "Requests/sec:\\s+([\\d.]+)");
-    double p50 = millis(text, "50%\\s+([\\d.]+)(us|ms|s)");
-    double p99 = millis(text, "99%\\s+([\\d.]+)(us|ms|s)");
-    long errors = (long) number(text, "codex-errors (\\d+)");
-    Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(text);
-    if (non2xx.find()) errors += Long.parseLong(non2xx.group(1));
-    Latencies lat = new Latencies() {
-      @Override
-      synchronized double percentileMs(double p) {
-        return p <= 50 ? p50 : p99;
-      }
-    };
     String shape = targetRate > 0 ? String.format("wrk c=%d ~%,.0f req/s", connections, targetRate)
         : "wrk c=" + connections + " " + perRequest + " rec/req";
-    return new LoadResult(name, shape, (long) (rps * seconds * perRequest),
-        errors, seconds, lat);
+    return execute(name, shape, url, 2, connections, seconds, perRequest, lua);
   }
 
   /**
@@ -82,7 +56,6 @@ final class WrkLoad {
    */
   static LoadResult gets(String name, String baseUrl, String authorization, int connections, double seconds,
       List<String> paths, double targetRate) throws Exception {
-    Path script = Files.createTempFile("codex-wrk", ".lua");
     String host = java.net.URI.create(baseUrl).getAuthority();
     StringBuilder lua = new StringBuilder("local paths = {\n");
     for (String path : paths) lua.append(quote(path)).append(",\n");
@@ -93,10 +66,18 @@ final class WrkLoad {
     // wrk waits this long after each answer: leave ~1 ms for the answer itself, so the rate reached is the one asked
     if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate) - 1))
         .append("\nend\n");
+    String shape = targetRate > 0 ? String.format("wrk c=%d ~%,.0f req/s", connections, targetRate) : "wrk c=" + connections + " max";
+    return execute(name, shape, baseUrl, 1, connections, seconds, 1, lua);
+  }
+
+  /** Runs wrk with the script (plus a line that prints the error count) and reads its summary. */
+  private static LoadResult execute(String name, String shape, String url, int threads, int connections, double seconds,
+      int perRequest, StringBuilder lua) throws Exception {
+    Path script = Files.createTempFile("codex-wrk", ".lua");
     lua.append("done = function(summary, latency, requests)\n  io.write(string.format('codex-errors %d\\n', summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
     Files.writeString(script, lua);
-    Process p = new ProcessBuilder(WRK.toString(), "-t1", "-c" + connections, "-d" + Math.round(seconds) + "s", "--latency",
-        "-s", script.toString(), baseUrl).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(WRK.toString(), "-t" + threads, "-c" + connections, "-d" + Math.round(seconds) + "s", "--latency",
+        "-s", script.toString(), url).redirectErrorStream(true).start();
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
@@ -116,8 +97,7 @@ final class WrkLoad {
         return q <= 50 ? p50 : p99;
       }
     };
-    String shape = targetRate > 0 ? String.format("wrk c=%d ~%,.0f req/s", connections, targetRate) : "wrk c=" + connections + " max";
-    return new LoadResult(name, shape, (long) (rps * seconds), errors, seconds, lat);
+    return new LoadResult(name, shape, (long) (rps * seconds * perRequest), errors, seconds, lat);
   }
 
   private static String quote(String s) {

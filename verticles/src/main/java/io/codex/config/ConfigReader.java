@@ -2,6 +2,10 @@ package io.codex.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,25 @@ public final class ConfigReader {
   private ConfigReader(JsonObject root, String prefix) {
     this.root = root == null ? new JsonObject() : root;
     this.prefix = prefix;
+  }
+
+  /**
+   * Reads the file named by {@code <prefix>.<section>.<fileKey>} into {@code <section>.<key>} of
+   * {@code parent} (the object at {@code prefix}), trimmed, unless that key is set already (an env
+   * var wins over a file). Throws naming the file key when the file cannot be read or is empty.
+   */
+  public static void secretFromFile(JsonObject parent, String prefix, String section, String key, String fileKey) {
+    ConfigReader s = of(parent).section(section);
+    if (s.has(key) || !s.has(fileKey)) return;
+    String file = s.string(fileKey, "");
+    String value;
+    try {
+      value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+    } catch (IOException | RuntimeException ex) {
+      throw new ConfigException(prefix + "." + section + "." + fileKey, "cannot read " + file + " (" + ex.getClass().getSimpleName() + ")");
+    }
+    if (value.isEmpty()) throw new ConfigException(prefix + "." + section + "." + fileKey, file + " is empty");
+    parent.getJsonObject(section).put(key, value);
   }
 
   public static ConfigReader of(JsonObject config) {

@@ -5,10 +5,6 @@ import io.codex.config.ConfigReader;
 import io.codex.security.Role;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -207,24 +203,11 @@ public record EmbedConfig(Allowlist allowlist, Tableau tableau, Looker looker, L
   public static void resolveSecretFiles(JsonObject config) {
     JsonObject embed = config.getJsonObject("embed");
     if (embed == null) return;
-    fromFile(embed, "tableau", "secretValue", "secretValueFile");
-    fromFile(embed, "looker", "secret", "secretFile");
-    fromFile(embed, "links", "secret", "secretFile");
+    ConfigReader.secretFromFile(embed, "embed", "tableau", "secretValue", "secretValueFile");
+    ConfigReader.secretFromFile(embed, "embed", "looker", "secret", "secretFile");
+    ConfigReader.secretFromFile(embed, "embed", "links", "secret", "secretFile");
   }
 
-  private static void fromFile(JsonObject embed, String section, String key, String fileKey) {
-    ConfigReader s = ConfigReader.of(embed).section(section);
-    if (s.has(key) || !s.has(fileKey)) return;
-    String file = s.string(fileKey, "");
-    String value;
-    try {
-      value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-    } catch (IOException | RuntimeException ex) {
-      throw new ConfigException("embed." + section + "." + fileKey, "cannot read " + file + " (" + ex.getClass().getSimpleName() + ")");
-    }
-    if (value.isEmpty()) throw new ConfigException("embed." + section + "." + fileKey, file + " is empty");
-    embed.getJsonObject(section).put(key, value);
-  }
 
   /** {@code embed.tableau.clientId} to {@code CODEX_EMBED_TABLEAU_CLIENT_ID} (the launcher's env rule). */
   static String envName(String key) {

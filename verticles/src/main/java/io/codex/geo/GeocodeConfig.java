@@ -3,10 +3,6 @@ package io.codex.geo;
 import io.codex.config.ConfigException;
 import io.codex.config.ConfigReader;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,21 +147,8 @@ public record GeocodeConfig(List<String> providers, Duration timeout, int maxInf
   public static void resolveSecretFiles(JsonObject config) {
     JsonObject geo = config.getJsonObject("geo");
     if (geo == null) return;
-    fromFile(geo, "mapbox", "token", "tokenFile");
-    fromFile(geo, "google", "apiKey", "apiKeyFile");
+    ConfigReader.secretFromFile(geo, "geo", "mapbox", "token", "tokenFile");
+    ConfigReader.secretFromFile(geo, "geo", "google", "apiKey", "apiKeyFile");
   }
 
-  private static void fromFile(JsonObject geo, String section, String key, String fileKey) {
-    ConfigReader s = ConfigReader.of(geo).section(section);
-    if (s.has(key) || !s.has(fileKey)) return;
-    String file = s.string(fileKey, "");
-    String value;
-    try {
-      value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-    } catch (IOException | RuntimeException ex) {
-      throw new ConfigException("geo." + section + "." + fileKey, "cannot read " + file + " (" + ex.getClass().getSimpleName() + ")");
-    }
-    if (value.isEmpty()) throw new ConfigException("geo." + section + "." + fileKey, file + " is empty");
-    geo.getJsonObject(section).put(key, value);
-  }
 }
