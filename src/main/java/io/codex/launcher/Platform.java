@@ -188,7 +188,7 @@ public final class Platform implements AutoCloseable {
         .setJvmMetricsEnabled(true)
         // per-message event-bus meters cost a registry lookup for every record of the live feed
         .setDisabledMetricsCategories(io.codex.config.ConfigReader.of(config).section("metrics").bool("eventBus", false)
-            ? java.util.Set.of() : java.util.Set.of(io.vertx.micrometer.MetricsDomain.EVENT_BUS.name()))
+            ? java.util.Set.of() : java.util.Set.of(io.vertx.micrometer.MetricsDomain.EVENT_BUS.toCategory()))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory());
     if (!launch.cluster()) return builder.build();

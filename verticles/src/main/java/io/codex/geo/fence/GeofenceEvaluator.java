@@ -153,14 +153,19 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     long checks = tracker.checks();
     int evaluated = 0;
-    for (ConsumerRecord<String, byte[]> rec : records) {
-      offsets.put(new TopicPartition(rec.topic(), rec.partition()), new OffsetAndMetadata(rec.offset() + 1));
-      GeofencePosition p = GeofencePosition.parseLocation(rec.value());
+    // no fence and no device inside one: nothing to evaluate, no state to keep (a fence created
+    // later sees each device's next position), so the records are not even read
+    boolean idle = index.size() == 0 && tracker.size() == 0;
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<String, byte[]>> batch = records.records(tp);
+      offsets.put(tp, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
+    }
+    for (ConsumerRecord<String, byte[]> rec : idle ? List.<ConsumerRecord<String, byte[]>>of() : records) {
+      GeofencePosition p = GeofencePosition.parse(rec.value());
       if (p == null || !p.hasLocation()) continue;
       transitions.clear();
       if (!tracker.evaluate(index, p.deviceId(), rec.partition(), rec.offset(), p.lon(), p.lat(), transitions)) continue;
       evaluated++;
-      if (!transitions.isEmpty()) p = GeofencePosition.parse(rec.value());
       for (GeofenceTracker.Transition t : transitions) {
         byte[] value = GeofenceEvent.toJson(t, p, rec.partition(), rec.offset(), now).encode().getBytes(StandardCharsets.UTF_8);
         out.add(new ProducerRecord<>(eventsTopic, p.deviceId(), value));

@@ -153,7 +153,6 @@ class GeofenceTrackerTest {
         + "\"receivedAt\":\"2025-01-01T00:00:01.000Z\"}").getBytes();
     GeofencePosition p = GeofencePosition.parse(rec);
     assertThat(p).isEqualTo(new GeofencePosition("r1", "d-1", "2025-01-01T00:00:00.000Z", "2025-01-01T00:00:01.000Z", 2.25, 48.5));
-    assertThat(GeofencePosition.parseLocation(rec)).isEqualTo(new GeofencePosition(null, "d-1", null, null, 2.25, 48.5));
     assertThat(GeofencePosition.parse("{\"deviceId\":\"d\"}".getBytes()).hasLocation()).isFalse();
     assertThat(GeofencePosition.parse("{\"deviceId\":\"d\",\"location\":{\"lat\":95,\"lon\":1}}".getBytes()).hasLocation()).isFalse();
     assertThat(GeofencePosition.parse("[1]".getBytes())).isNull();
