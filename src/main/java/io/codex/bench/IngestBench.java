@@ -43,6 +43,10 @@ final class IngestBench {
   private final double warmUp;
   private final Duration soak;
   private final List<String> out = new ArrayList<>();
+  private URI metricsUrl;
+  private String adminToken;
+  private double[] kafkaAck;
+  private long cpuAtStart = -1;
 
   IngestBench(double seconds, double warmUp, Duration soak) {
     this.seconds = seconds;
@@ -66,10 +70,15 @@ final class IngestBench {
       List<String[]> mqttUsers = new ArrayList<>();
       for (int i = 0; i < 16; i++) mqttUsers.add(new String[] {devices.get(i)[0], devices.get(i)[1], "telemetry/" + devices.get(i)[0]});
       String mqttRecord = record("ignored").replace("\"deviceId\":\"ignored\",", "");
-      // both JVMs compile for a while: measure steady state, not the JIT
-      http.closedLoop("warm-up", 128, 1, warmUp * 0.4, i -> req(devices.get(i % devices.size()), 1));
-      http.closedLoop("warm-up", 16, 100, warmUp * 0.3, i -> req(devices.get(i % devices.size()), 100));
-      mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.3, mqttUsers, mqttRecord);
+      // both JVMs compile for a while: measure steady state, not the JIT. Two rounds of every
+      // kind of load, so that what the second kind taught the JIT does not undo the first's code
+      for (int round = 0; round < 2; round++) {
+        http.closedLoop("warm-up", 128, 1, warmUp * 0.2, i -> req(devices.get(i % devices.size()), 1));
+        http.closedLoop("warm-up", 16, 100, warmUp * 0.15, i -> req(devices.get(i % devices.size()), 100));
+        mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
+      }
+      metricsUrl = URI.create(base + "/metrics");
+      adminToken = admin;
 
       String url = base + "/api/v1/telemetry";
       List<String[]> singles = new ArrayList<>();
@@ -80,20 +89,30 @@ final class IngestBench {
       }
       boolean wrk = WrkLoad.available();
       if (!wrk) System.out.println("(wrk not installed: HTTP closed-loop load from JVM clients, which cost the shared CPU more)");
+      mark(server);
       LoadResult one = wrk ? WrkLoad.run("http-1rec", url, 64, 1, seconds, singles)
           : http.closedLoop("http-1rec", 64, 1, seconds, i -> req(devices.get(i % devices.size()), 1));
       print(one, server);
+      mark(server);
       LoadResult many = wrk ? WrkLoad.run("http-1rec", url, 256, 1, seconds, singles)
           : http.closedLoop("http-1rec", 256, 1, seconds, i -> req(devices.get(i % devices.size()), 1));
       print(many, server);
       LoadResult best = many.recordsPerSecond() > one.recordsPerSecond() ? many : one;
       double half = Math.max(1000, Math.round(best.recordsPerSecond() / 2 / 1000) * 1000.0);
-      print(wrk ? WrkLoad.run("http-1rec-rate", url, 64, 1, seconds, singles, half)
-          : http.fixedRate("http-1rec-rate", 64, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
+      if (wrk) {
+        double answerMs = WrkLoad.answerMs(url, 64, 1, singles, half);
+        mark(server);
+        print(WrkLoad.run("http-1rec-rate", url, 64, 1, seconds, singles, half, answerMs), server);
+      } else {
+        mark(server);
+        print(http.fixedRate("http-1rec-rate", 64, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
+      }
+      mark(server);
       LoadResult hundred = wrk ? WrkLoad.run("http-100rec", url, 16, 100, seconds, hundreds)
           : http.closedLoop("http-100rec", 16, 100, seconds, i -> req(devices.get(i % devices.size()), 100));
       print(hundred, server);
 
+      mark(server);
       LoadResult codexMqtt = mqtt.run("mqtt-qos1", "127.0.0.1", server.mqttPort, 10, seconds, mqttUsers, mqttRecord);
       print(codexMqtt, server);
 
@@ -115,8 +134,43 @@ final class IngestBench {
     }
   }
 
+  /**
+   * The server's own ingest timer ({@code codex_ingest_kafka_ack_seconds}: records handed to the
+   * producer until Kafka acknowledged the last one), as {count, sum in seconds}.
+   */
+  private double[] kafkaAck() {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUrl)
+          .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+      double count = 0;
+      double sum = 0;
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith("codex_ingest_kafka_ack_seconds_count")) count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        if (line.startsWith("codex_ingest_kafka_ack_seconds_sum")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+      return new double[] {count, sum};
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Notes the server's CPU time and Kafka ack timer before a scenario. */
+  private void mark(BenchServer server) {
+    cpuAtStart = server.cpuMillis();
+    kafkaAck = kafkaAck();
+  }
+
   private void print(LoadResult r, BenchServer server) {
-    String line = r.line("  server-rss=" + server.rssMb() + "MB");
+    // the server's CPU per record (all its threads: HTTP/MQTT, producer, broker, feeds), which
+    // depends far less on what else the machine runs than a rate does; and how much of the
+    // answer time was Kafka's (linger + broker round trip)
+    long cpu = server.cpuMillis() - cpuAtStart;
+    double[] now = kafkaAck();
+    String extra = r.records() > 0 && cpuAtStart >= 0 ? String.format("  server-cpu=%.1fus/rec", cpu * 1000.0 / r.records()) : "";
+    if (now != null && kafkaAck != null && now[0] > kafkaAck[0]) {
+      extra += String.format("  kafka-ack-mean=%.2fms", (now[1] - kafkaAck[1]) / (now[0] - kafkaAck[0]) * 1000);
+    }
+    String line = r.line(extra + "  server-rss=" + server.rssMb() + "MB");
     out.add(line);
     System.out.println(line);
   }

@@ -33,6 +33,22 @@ final class WrkLoad {
    */
   static LoadResult run(String name, String url, int connections, int perRequest, double seconds, List<String[]> requests,
       double targetRate) throws Exception {
+    return run(name, url, connections, perRequest, seconds, requests, targetRate, 0);
+  }
+
+  /**
+   * How long an answer takes at this pace, from a short paced run: wrk pauses after each answer,
+   * so a run that should reach the rate asked leaves this time out of the pause.
+   */
+  static double answerMs(String url, int connections, int perRequest, List<String[]> requests, double targetRate) throws Exception {
+    LoadResult probe = run("probe", url, connections, perRequest, 3, requests, targetRate, 0);
+    double pauseMs = connections * 1000.0 / targetRate;
+    return probe.recordsPerSecond() > 0 ? Math.max(0, connections * 1000.0 * perRequest / probe.recordsPerSecond() - pauseMs) : 0;
+  }
+
+  /** @param answerMs how long an answer takes at this pace (see {@link #answerMs}); 0 when unknown */
+  static LoadResult run(String name, String url, int connections, int perRequest, double seconds, List<String[]> requests,
+      double targetRate, double answerMs) throws Exception {
     StringBuilder lua = new StringBuilder("local reqs = {}\n");
     String host = java.net.URI.create(url).getAuthority();
     for (String[] r : requests) {
@@ -41,9 +57,9 @@ final class WrkLoad {
           .append(quote(r[0])).append("}, ").append(quote(r[1])).append(")\n");
     }
     lua.append("local i = 0\nrequest = function()\n  i = i % #reqs + 1\n  return reqs[i]\nend\n");
-    if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate)))
+    if (targetRate > 0) lua.append("delay = function()\n  return ").append(Math.max(1, Math.round(connections * 1000.0 / targetRate - answerMs)))
         .append("\nend\n");
-    String shape = targetRate > 0 ? String.format("wrk c=%d ~%,.0f req/s", connections, targetRate)
+    String shape = targetRate > 0 ? String.format("wrk c=%d @%,.0f req/s", connections, targetRate)
         : "wrk c=" + connections + " " + perRequest + " rec/req";
     return execute(name, shape, url, 2, connections, seconds, perRequest, lua);
   }

@@ -92,6 +92,12 @@ public final class ApiVerticle extends VerticleBase {
     Future<GeocodeService> geocoder = vertx.executeBlocking(() -> GeocodeService.acquire(vertx, geo))
         .onSuccess(s -> geocoding = s);
     return vertx.executeBlocking(() -> classpathResource("io/codex/api/openapi.yaml")).compose(openApi -> mapPage.compose(page -> geocoder.compose(geocodeService -> {
+      // the device feed first: the router tries routes in order, and this one takes most requests
+      IngestConfig ingest = IngestConfig.from(config());
+      InflightLimiter limiter = InflightLimiter.shared(vertx, ingest);
+      IngestMetrics ingestMetrics = IngestMetrics.shared(vertx, limiter);
+      new TelemetryRoutes(vertx, ingest, limiter,
+          new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics), ingestMetrics).mount(routes);
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       GeofenceConfig geofences = GeofenceConfig.from(config());
@@ -100,11 +106,6 @@ public final class ApiVerticle extends VerticleBase {
       new DeviceRoutes(vertx, registry, producer, kafka, audit).mount(routes);
       new GeofenceRoutes(vertx, geofences, producer, kafka, audit).mount(routes);
       new EmbedRoutes(vertx, EmbedConfig.from(config()), auth, producer, kafka, audit).mount(routes);
-      IngestConfig ingest = IngestConfig.from(config());
-      InflightLimiter limiter = InflightLimiter.shared(vertx, ingest);
-      IngestMetrics ingestMetrics = IngestMetrics.shared(vertx, limiter);
-      new TelemetryRoutes(vertx, ingest, limiter,
-          new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics), ingestMetrics).mount(routes);
       new LiveMapRoutes(vertx, LiveMapConfig.from(config()), page).mount(routes);
       new GeocodeRoutes(geocodeService).mount(routes);
 
