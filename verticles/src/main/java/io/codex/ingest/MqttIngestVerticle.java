@@ -12,6 +12,7 @@ import io.codex.security.DeviceAuth;
 import io.codex.security.DeviceRegistry;
 import io.codex.security.Role;
 import io.codex.security.TokenService;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -56,17 +57,23 @@ public final class MqttIngestVerticle extends VerticleBase {
   private TelemetryPublisher publisher;
   private final List<MqttServer> servers = new ArrayList<>();
   private final Map<String, Set<Session>> sessionsByDevice = new HashMap<>();
+  /** Sessions with PUBACKs written and not flushed yet (all on this verticle's event loop). */
+  private final List<Session> unflushed = new ArrayList<>();
 
   /** One connected device: its identity and its QoS 1 messages awaiting their Kafka acks, in order. */
   private static final class Session {
     final MqttEndpoint endpoint;
     final Caller caller;
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** The connection's Netty context, for PUBACKs written now and flushed together; null: one flush each. */
+    final ChannelHandlerContext channel;
     boolean closed;
+    boolean unflushed;
 
     Session(MqttEndpoint endpoint, Caller caller) {
       this.endpoint = endpoint;
       this.caller = caller;
+      this.channel = PubAcks.channel(endpoint);
     }
 
     boolean v5() {
@@ -222,12 +229,23 @@ public final class MqttIngestVerticle extends VerticleBase {
         });
   }
 
-  /** PUBACKs go out in the order the PUBLISHes came in (MQTT 4.6), each once Kafka answered. */
+  /**
+   * PUBACKs go out in the order the PUBLISHes came in (MQTT 4.6), each once Kafka answered. One
+   * produce response acknowledges many messages at once, so successful PUBACKs are written now and
+   * flushed once per connection after the whole burst: one socket write instead of one per message.
+   */
   private void flushAcks(Session s) {
     while (!s.pending.isEmpty() && s.pending.peek().done) {
       Pending p = s.pending.poll();
       if (s.closed) continue;
-      if (p.reason == MqttPubAckReasonCode.SUCCESS) {
+      if (p.reason == MqttPubAckReasonCode.SUCCESS && s.channel != null) {
+        s.channel.write(PubAcks.success(p.messageId), s.channel.voidPromise());
+        if (!s.unflushed) {
+          s.unflushed = true;
+          if (unflushed.isEmpty()) s.channel.executor().execute(this::flushWritten);
+          unflushed.add(s);
+        }
+      } else if (p.reason == MqttPubAckReasonCode.SUCCESS) {
         s.endpoint.publishAcknowledge(p.messageId);
       } else if (s.v5()) {
         s.endpoint.publishAcknowledge(p.messageId, p.reason, MqttProperties.NO_PROPERTIES);
@@ -237,6 +255,15 @@ public final class MqttIngestVerticle extends VerticleBase {
         drop(s, null);
       }
     }
+  }
+
+  /** Runs after the burst that wrote PUBACKs (a task queued behind it on the same event loop). */
+  private void flushWritten() {
+    for (Session s : unflushed) {
+      s.unflushed = false;
+      s.channel.flush();
+    }
+    unflushed.clear();
   }
 
   /** A refused message: MQTT 5 gets a PUBACK with the reason; 3.1.1 (no negative ack) is disconnected. */
