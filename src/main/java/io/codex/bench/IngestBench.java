@@ -70,16 +70,6 @@ final class IngestBench {
       List<String[]> mqttUsers = new ArrayList<>();
       for (int i = 0; i < 16; i++) mqttUsers.add(new String[] {devices.get(i)[0], devices.get(i)[1], "telemetry/" + devices.get(i)[0]});
       String mqttRecord = record("ignored").replace("\"deviceId\":\"ignored\",", "");
-      // both JVMs compile for a while: measure steady state, not the JIT. Two rounds of every
-      // kind of load, so that what the second kind taught the JIT does not undo the first's code
-      for (int round = 0; round < 2; round++) {
-        http.closedLoop("warm-up", 128, 1, warmUp * 0.2, i -> req(devices.get(i % devices.size()), 1));
-        http.closedLoop("warm-up", 16, 100, warmUp * 0.15, i -> req(devices.get(i % devices.size()), 100));
-        mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
-      }
-      metricsUrl = URI.create(base + "/metrics");
-      adminToken = admin;
-
       String url = base + "/api/v1/telemetry";
       List<String[]> singles = new ArrayList<>();
       List<String[]> hundreds = new ArrayList<>();
@@ -89,6 +79,32 @@ final class IngestBench {
       }
       boolean wrk = WrkLoad.available();
       if (!wrk) System.out.println("(wrk not installed: HTTP closed-loop load from JVM clients, which cost the shared CPU more)");
+      // both JVMs compile for minutes on two cores: measure steady state, not the JIT. First every
+      // kind of load at once (as a node in service sees them, so the compiled code serves them all),
+      // then each alone
+      java.util.concurrent.ExecutorService warm = java.util.concurrent.Executors.newFixedThreadPool(3);
+      try {
+        List<java.util.concurrent.Future<LoadResult>> all = List.of(
+            warm.submit(() -> wrk ? WrkLoad.run("warm-up", url, 128, 1, warmUp * 0.5, singles)
+                : http.closedLoop("warm-up", 128, 1, warmUp * 0.5, i -> req(devices.get(i % devices.size()), 1))),
+            warm.submit(() -> wrk ? WrkLoad.run("warm-up", url, 16, 100, warmUp * 0.5, hundreds)
+                : http.closedLoop("warm-up", 16, 100, warmUp * 0.5, i -> req(devices.get(i % devices.size()), 100))),
+            warm.submit(() -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.5, mqttUsers, mqttRecord)));
+        for (java.util.concurrent.Future<LoadResult> f : all) f.get();
+      } finally {
+        warm.shutdown();
+      }
+      if (wrk) {
+        WrkLoad.run("warm-up", url, 256, 1, warmUp * 0.2, singles);
+        WrkLoad.run("warm-up", url, 16, 100, warmUp * 0.15, hundreds);
+      } else {
+        http.closedLoop("warm-up", 256, 1, warmUp * 0.2, i -> req(devices.get(i % devices.size()), 1));
+        http.closedLoop("warm-up", 16, 100, warmUp * 0.15, i -> req(devices.get(i % devices.size()), 100));
+      }
+      mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
+      metricsUrl = URI.create(base + "/metrics");
+      adminToken = admin;
+
       mark(server);
       LoadResult one = wrk ? WrkLoad.run("http-1rec", url, 64, 1, seconds, singles)
           : http.closedLoop("http-1rec", 64, 1, seconds, i -> req(devices.get(i % devices.size()), 1));

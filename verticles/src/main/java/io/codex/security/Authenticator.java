@@ -6,6 +6,9 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Establishes the {@link Caller} of a request from {@code Authorization: Bearer <JWT>} or, for
@@ -15,8 +18,23 @@ import java.util.Base64;
 public final class Authenticator implements Handler<RoutingContext> {
   private static final String CALLER = "codex.caller";
 
+  private static final int VERIFIED_MAX = 4096;
+
   private final TokenService tokens;
   private final DeviceRegistry registry;
+  /**
+   * Basic credentials verified lately, by header value, with the registry entry they matched:
+   * a device sending many requests costs one secret hash, not one per request. Bounded (least
+   * recently used out); only used on the event loop of the verticle that made this authenticator.
+   */
+  private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+      return size() > VERIFIED_MAX;
+    }
+  };
+
+  private record Verified(String deviceId, DeviceEntry entry, Caller caller) {}
 
   public Authenticator(TokenService tokens, DeviceRegistry registry) {
     this.tokens = tokens;
@@ -48,11 +66,16 @@ public final class Authenticator implements Handler<RoutingContext> {
       return tokens.verify(value, registry);
     }
     if (scheme.equalsIgnoreCase("Basic") && !value.isEmpty()) {
+      Verified hit = verified.get(authorization);
+      // still the entry that secret was verified against: not revoked, re-registered or changed since
+      if (hit != null && registry.find(hit.deviceId()).orElse(null) == hit.entry()) return Future.succeededFuture(hit.caller());
       String[] idSecret = decodeBasic(value);
       if (idSecret == null) return Future.failedFuture(Problem.unauthorized("Malformed Basic credentials."));
-      return DeviceAuth.authenticate(registry, idSecret[0], idSecret[1])
-          .map(Future::succeededFuture)
-          .orElseGet(() -> Future.failedFuture(Problem.unauthorized("Unknown device, revoked device or wrong secret.")));
+      Optional<DeviceEntry> entry = registry.verify(idSecret[0], idSecret[1]);
+      if (entry.isEmpty()) return Future.failedFuture(Problem.unauthorized("Unknown device, revoked device or wrong secret."));
+      Caller caller = DeviceAuth.callerOf(entry.get());
+      verified.put(authorization, new Verified(idSecret[0], entry.get(), caller));
+      return Future.succeededFuture(caller);
     }
     return Future.failedFuture(Problem.unauthorized("Unsupported Authorization scheme; use Bearer or Basic."));
   }

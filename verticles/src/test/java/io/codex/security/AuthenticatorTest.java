@@ -67,6 +67,25 @@ class AuthenticatorTest {
   }
 
   @Test
+  void aRememberedBasicCredentialStopsWorkingOnceTheDeviceIsRevokedOrReRegistered() {
+    String header = basic("dev-1:" + deviceSecret);
+    assertThat(await(auth.authenticate(header)).subject()).isEqualTo("dev-1");
+    assertThat(await(auth.authenticate(header)).subject()).as("second time: remembered").isEqualTo("dev-1");
+
+    registry.apply("dev-1", null, 2);
+    assertUnauthorized(auth.authenticate(header));
+
+    String newSecret = SecretHasher.newSecret();
+    registry.apply("dev-1", new DeviceEntry("dev-1", "thermometer", false, List.of(), SecretHasher.hash(newSecret), "now"), 3);
+    assertUnauthorized(auth.authenticate(header));
+    assertThat(await(auth.authenticate(basic("dev-1:" + newSecret))).subject()).isEqualTo("dev-1");
+
+    // re-registered with the same secret but as a gateway: the new entry's roles, not the remembered ones
+    registry.apply("dev-1", new DeviceEntry("dev-1", null, true, List.of("s-9"), SecretHasher.hash(newSecret), "now"), 4);
+    assertThat(await(auth.authenticate(basic("dev-1:" + newSecret))).roles()).containsExactly(Role.GATEWAY);
+  }
+
+  @Test
   void basicWithWrongSecretIs401() {
     assertUnauthorized(auth.authenticate(basic("dev-1:" + SecretHasher.newSecret())));
   }
