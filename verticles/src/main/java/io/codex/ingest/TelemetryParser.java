@@ -290,7 +290,7 @@ public final class TelemetryParser {
     b[19] = '.';
     put(b, 20, millis, 3);
     b[23] = 'Z';
-    return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1); // ASCII digits; Latin-1 is a plain copy
   }
 
   private static void put(byte[] b, int at, int value, int digits) {

@@ -286,6 +286,37 @@ class TelemetryParserFastPathTest {
     assertThat(rejected).isGreaterThan(1_000);
   }
 
+  @Test
+  void coordinatesConvertExactlyAsJacksonDoes() {
+    Random r = new Random(48);
+    int handled = 0;
+    for (int n = 0; n < 5_000; n++) {
+      String lat = coordinate(r, 2);
+      String lon = coordinate(r, 3);
+      String alt = coordinate(r, 5);
+      if (same(withLocation("{'lat':" + lat + ",'lon':" + lon + ",'alt':" + alt + "}").getBytes(StandardCharsets.UTF_8),
+          false, null, 10)) {
+        handled++;
+      }
+    }
+    assertThat(handled).isGreaterThan(2_500);
+  }
+
+  /** A random JSON number with up to {@code intDigits} integer digits, mostly with a fraction of 1 to 18 digits. */
+  static String coordinate(Random r, int intDigits) {
+    StringBuilder s = new StringBuilder(r.nextBoolean() ? "-" : "");
+    int n = 1 + r.nextInt(intDigits);
+    s.append(n == 1 ? r.nextInt(10) : 1 + r.nextInt(9));
+    for (int k = 1; k < n; k++) s.append(r.nextInt(10));
+    if (r.nextInt(8) > 0) {
+      s.append('.');
+      int f = 1 + r.nextInt(18);
+      for (int k = 0; k < f; k++) s.append(r.nextInt(10));
+    }
+    if (r.nextInt(10) == 0) s.append(r.nextBoolean() ? "e" : "E-").append(r.nextInt(5));
+    return s.toString();
+  }
+
   static byte[] mutate(byte[] b, Random r, byte[] alphabet) {
     int at = r.nextInt(b.length + 1);
     byte c = r.nextInt(8) == 0 ? (byte) r.nextInt(256) : alphabet[r.nextInt(alphabet.length)];
