@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TelemetryParser {
   private static final JsonFactory JSON = JsonFactory.builder().build();
-  static final long MAX_EPOCH_MS = 253_402_300_799_999L; // 9999-12-31T23:59:59.999Z
+  private static final long MAX_EPOCH_MS = 253_402_300_799_999L; // 9999-12-31T23:59:59.999Z
   static final int MAX_SENSOR_TYPE = 64;
   static final int MAX_CORRELATION_ID = 128;
 
