@@ -38,6 +38,21 @@ public final class TelemetryParser {
    *     null for HTTP, where {@code deviceId} is required
    */
   public static List<Parsed> parse(byte[] body, boolean ndjson, String topicDeviceId, int maxRecords, Instant receivedAt) {
+    List<Parsed> fast = parseFast(body, ndjson, topicDeviceId, maxRecords, receivedAt);
+    return fast != null ? fast : parseJackson(body, ndjson, topicDeviceId, maxRecords, receivedAt);
+  }
+
+  /**
+   * The one-pass path ({@link TelemetryScan}) for a fully valid record or array of records; null
+   * when it does not handle the body, which then goes to {@link #parseJackson}. Never throws.
+   */
+  static List<Parsed> parseFast(byte[] body, boolean ndjson, String topicDeviceId, int maxRecords, Instant receivedAt) {
+    if (ndjson) return null;
+    return TelemetryScan.parse(body, topicDeviceId, maxRecords, rfc3339Millis(receivedAt.toEpochMilli()));
+  }
+
+  /** The general path: a streaming JSON parser; it decides every error. */
+  static List<Parsed> parseJackson(byte[] body, boolean ndjson, String topicDeviceId, int maxRecords, Instant receivedAt) {
     String received = rfc3339Millis(receivedAt.toEpochMilli());
     List<Parsed> out = new ArrayList<>();
     Problem invalid = Problem.badRequest("Invalid telemetry: nothing was written.");
@@ -193,11 +208,22 @@ public final class TelemetryParser {
     if (!ok || invalid.hasErrors()) return null;
 
     String id = uuidV7();
+    byte[] value = normalised(id, deviceId, timestamp, received, sensorType, body, payloadStart, payloadEnd, location,
+        location ? lat : 0, location ? lon : 0, alt, correlationId);
+    return new Parsed(id, deviceId, sensorType, timestamp, value, at);
+  }
+
+  /**
+   * Writes one normalised record. Both paths write through here, so a record reads the same
+   * whichever path parsed it; {@code alt} null means no altitude.
+   */
+  static byte[] normalised(String id, String deviceId, String timestamp, String received, String sensorType, byte[] body,
+      int payloadStart, int payloadEnd, boolean hasLocation, double lat, double lon, Double alt, String correlationId) {
     Out o = new Out(160 + (payloadEnd - payloadStart));
     o.raw("{\"id\":\"").raw(id).raw("\",\"deviceId\":\"").raw(deviceId).raw("\",\"timestamp\":\"").raw(timestamp)
         .raw("\",\"receivedAt\":\"").raw(received).raw("\",\"sensorType\":\"").raw(sensorType).raw("\",\"payload\":");
     o.write(body, payloadStart, payloadEnd - payloadStart);
-    if (location) {
+    if (hasLocation) {
       o.raw(",\"location\":{\"lat\":").raw(Double.toString(lat)).raw(",\"lon\":").raw(Double.toString(lon));
       if (alt != null) o.raw(",\"alt\":").raw(Double.toString(alt));
       o.raw("}");
@@ -209,7 +235,7 @@ public final class TelemetryParser {
       o.raw("\"");
     }
     o.raw("}");
-    return new Parsed(id, deviceId, sensorType, timestamp, o.toByteArray(), at);
+    return o.toByteArray();
   }
 
   private static boolean err(Problem invalid, String at, String field, String message) {
@@ -218,17 +244,23 @@ public final class TelemetryParser {
   }
 
   private static String timestamp(JsonParser p, JsonToken v) throws IOException {
-    if (v == JsonToken.VALUE_NUMBER_INT) {
-      long ms = p.getLongValue();
-      return ms < 0 || ms > MAX_EPOCH_MS ? null : rfc3339Millis(ms);
-    }
+    if (v == JsonToken.VALUE_NUMBER_INT) return epochTimestamp(p.getLongValue());
     if (v != JsonToken.VALUE_STRING) {
       p.skipChildren();
       return null;
     }
+    return textTimestamp(p.getText());
+  }
+
+  /** Epoch milliseconds as RFC 3339, or null when outside [1970, 9999]. */
+  static String epochTimestamp(long ms) {
+    return ms < 0 || ms > MAX_EPOCH_MS ? null : rfc3339Millis(ms);
+  }
+
+  /** An RFC 3339 date-time with offset, in UTC with milliseconds; null when invalid or outside [1970, 9999]. */
+  static String textTimestamp(String text) {
     try {
-      long ms = OffsetDateTime.parse(p.getText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-      return ms < 0 || ms > MAX_EPOCH_MS ? null : rfc3339Millis(ms);
+      return epochTimestamp(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli());
     } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }
@@ -258,7 +290,7 @@ public final class TelemetryParser {
     b[19] = '.';
     put(b, 20, millis, 3);
     b[23] = 'Z';
-    return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1); // ASCII digits; Latin-1 is a plain copy
   }
 
   private static void put(byte[] b, int at, int value, int digits) {

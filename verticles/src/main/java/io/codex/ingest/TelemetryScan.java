@@ -1,0 +1,446 @@
+package io.codex.ingest;
+
+import io.codex.ingest.TelemetryParser.Parsed;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One pass over an ingested body (one record or an array of records) that handles only the common,
+ * fully valid case and gives up (null) on anything else, so that {@link TelemetryParser}'s Jackson
+ * path decides every error and every unusual input. Tokenising with Jackson was about 30% of the
+ * event loop's CPU at 100k records/s; here field names are compared as bytes, the payload is
+ * validated and sliced by bracket depth, and only the values Codex reads are turned into strings or
+ * numbers. It is deliberately stricter than JSON: any escape in a value Codex reads, any non-ASCII
+ * byte in a string, a duplicate known field, very long names or strings, or deep nesting all go to
+ * the general path, so whatever this accepts the general path accepts with the same result. Same
+ * approach as {@code io.codex.bridge.TelemetryRecordReader}'s scanner for reading records back.
+ */
+final class TelemetryScan {
+  /** Jackson's own limits are far larger (names 50k, strings 20M, nesting 1000, numbers 1000). */
+  private static final int MAX_DEPTH = 64;
+  private static final int MAX_NAME = 1024;
+  private static final int MAX_STRING = 1_000_000;
+  private static final int MAX_NUMBER = 100;
+
+  /** 10^0 to 10^15, all exact doubles. */
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+  private static final byte[] DEVICE_ID = bytes("deviceId");
+  private static final byte[] TIMESTAMP = bytes("timestamp");
+  private static final byte[] SENSOR_TYPE = bytes("sensorType");
+  private static final byte[] PAYLOAD = bytes("payload");
+  private static final byte[] LOCATION = bytes("location");
+  private static final byte[] CORRELATION_ID = bytes("correlationId");
+  private static final byte[] LAT = bytes("lat");
+  private static final byte[] LON = bytes("lon");
+  private static final byte[] ALT = bytes("alt");
+
+  /** Thrown to give up; shared and without a stack trace, since giving up is not exceptional. */
+  private static final class GiveUp extends RuntimeException {
+    GiveUp() {
+      super("not handled by the fast path", null, false, false);
+    }
+  }
+
+  private static final GiveUp GIVE_UP = new GiveUp();
+
+  private final byte[] b;
+  private final String topicDeviceId;
+  private final String received;
+  private int i;
+  /** Set by {@link #string()} when the string just read had an escape sequence. */
+  private boolean escaped;
+
+  private TelemetryScan(byte[] b, String topicDeviceId, String received) {
+    this.b = b;
+    this.topicDeviceId = topicDeviceId;
+    this.received = received;
+  }
+
+  /**
+   * The records of {@code body} (one object or a non-empty array of at most {@code maxRecords}
+   * objects), or null to hand the body to the general path. Never throws.
+   */
+  static List<Parsed> parse(byte[] body, String topicDeviceId, int maxRecords, String received) {
+    if (body == null) return null;
+    try {
+      return new TelemetryScan(body, topicDeviceId, received).body(maxRecords);
+    } catch (RuntimeException e) { // GiveUp, or an index past the end of a truncated body
+      return null;
+    }
+  }
+
+  private List<Parsed> body(int maxRecords) {
+    ws();
+    List<Parsed> out = new ArrayList<>();
+    if (b[i] == '{') {
+      if (maxRecords < 1) return null;
+      out.add(record(""));
+    } else if (b[i] == '[') {
+      i++;
+      ws();
+      while (true) {
+        if (b[i] != '{' || out.size() >= maxRecords) return null;
+        out.add(record("/" + out.size()));
+        ws();
+        byte sep = b[i++];
+        if (sep == ']') break;
+        if (sep != ',') return null;
+        ws();
+      }
+    } else {
+      return null;
+    }
+    ws();
+    return i == b.length ? out : null;
+  }
+
+  /** At a '{': one record, moved past its '}'. */
+  private Parsed record(String at) {
+    String deviceId = null;
+    String timestamp = null;
+    String sensorType = null;
+    String correlationId = null;
+    boolean sawCorrelationId = false;
+    int payloadStart = -1;
+    int payloadEnd = -1;
+    boolean location = false;
+    double lat = 0;
+    double lon = 0;
+    Double alt = null;
+    i++;
+    ws();
+    if (b[i] != '}') {
+      while (true) {
+        if (b[i] != '"') throw GIVE_UP;
+        int ks = i + 1;
+        int ke = name();
+        ws();
+        if (b[i++] != ':') throw GIVE_UP;
+        ws();
+        byte c = b[i];
+        if (is(ks, ke, DEVICE_ID)) {
+          if (deviceId != null) throw GIVE_UP;
+          deviceId = plain();
+          if (!TelemetryParser.validId(deviceId)) throw GIVE_UP;
+        } else if (is(ks, ke, TIMESTAMP)) {
+          if (timestamp != null) throw GIVE_UP;
+          timestamp = c == '"' ? TelemetryParser.textTimestamp(plain()) : TelemetryParser.epochTimestamp(epochMs());
+          if (timestamp == null) throw GIVE_UP;
+        } else if (is(ks, ke, SENSOR_TYPE)) {
+          if (sensorType != null) throw GIVE_UP;
+          sensorType = plain();
+          if (!TelemetryParser.validSensorType(sensorType)) throw GIVE_UP;
+        } else if (is(ks, ke, PAYLOAD)) {
+          if (payloadStart >= 0 || c != '{') throw GIVE_UP;
+          payloadStart = i;
+          skipValue(1);
+          payloadEnd = i;
+        } else if (is(ks, ke, LOCATION)) {
+          if (location || c != '{') throw GIVE_UP;
+          location = true;
+          double[] l = location();
+          lat = l[0];
+          lon = l[1];
+          alt = Double.isNaN(l[2]) ? null : l[2];
+        } else if (is(ks, ke, CORRELATION_ID)) {
+          if (sawCorrelationId) throw GIVE_UP;
+          sawCorrelationId = true;
+          if (c == 'n') {
+            literal("null");
+          } else {
+            correlationId = plain();
+            if (correlationId.length() > TelemetryParser.MAX_CORRELATION_ID) throw GIVE_UP;
+          }
+        } else {
+          // id, receivedAt (Codex sets them) and unknown fields: skipped, but they must be valid JSON
+          skipValue(1);
+        }
+        ws();
+        byte sep = b[i++];
+        if (sep == '}') break;
+        if (sep != ',') throw GIVE_UP;
+        ws();
+      }
+    } else {
+      i++;
+    }
+    if (deviceId == null) deviceId = topicDeviceId;
+    if (deviceId == null || timestamp == null || sensorType == null || payloadStart < 0) throw GIVE_UP;
+    String id = TelemetryParser.uuidV7();
+    byte[] value = TelemetryParser.normalised(id, deviceId, timestamp, received, sensorType, b, payloadStart, payloadEnd,
+        location, lat, lon, alt, correlationId);
+    return new Parsed(id, deviceId, sensorType, timestamp, value, at);
+  }
+
+  /** At a '{': {lat, lon, alt} with NaN for no altitude; gives up unless lat and lon are valid. */
+  private double[] location() {
+    double[] out = {Double.NaN, Double.NaN, Double.NaN};
+    boolean sawLat = false;
+    boolean sawLon = false;
+    boolean sawAlt = false;
+    i++;
+    ws();
+    if (b[i] != '}') {
+      while (true) {
+        if (b[i] != '"') throw GIVE_UP;
+        int ks = i + 1;
+        int ke = name();
+        ws();
+        if (b[i++] != ':') throw GIVE_UP;
+        ws();
+        if (is(ks, ke, LAT)) {
+          if (sawLat) throw GIVE_UP;
+          sawLat = true;
+          out[0] = coordinate();
+          if (!(Math.abs(out[0]) <= 90)) throw GIVE_UP;
+        } else if (is(ks, ke, LON)) {
+          if (sawLon) throw GIVE_UP;
+          sawLon = true;
+          out[1] = coordinate();
+          if (!(Math.abs(out[1]) <= 180)) throw GIVE_UP;
+        } else if (is(ks, ke, ALT)) {
+          if (sawAlt) throw GIVE_UP;
+          sawAlt = true;
+          if (b[i] == 'n') {
+            literal("null");
+          } else {
+            out[2] = coordinate();
+            if (!Double.isFinite(out[2])) throw GIVE_UP;
+          }
+        } else {
+          skipValue(1);
+        }
+        ws();
+        byte sep = b[i++];
+        if (sep == '}') break;
+        if (sep != ',') throw GIVE_UP;
+        ws();
+      }
+    } else {
+      i++;
+    }
+    if (!sawLat || !sawLon) throw GIVE_UP;
+    return out;
+  }
+
+  /**
+   * A number as Jackson's {@code getDoubleValue} gives it: an integer of up to 18 digits through a
+   * long (so "-0" is 0.0), anything with a fraction or exponent through {@link Double#parseDouble}.
+   */
+  private double coordinate() {
+    int s = i;
+    boolean integer = number();
+    if (integer) return (double) integer(s, i);
+    double v = decimal(s, i);
+    return !Double.isNaN(v) ? v : Double.parseDouble(new String(b, s, i - s, StandardCharsets.ISO_8859_1));
+  }
+
+  /**
+   * A valid JSON number with a fraction, no exponent and at most 15 digits, else NaN. Then the
+   * digits m and 10^k are exact doubles and m / 10^k is one correctly rounded division: the double
+   * nearest the decimal, which is what {@link Double#parseDouble} returns (Clinger's fast path),
+   * at a fraction of its cost.
+   */
+  private double decimal(int s, int e) {
+    boolean negative = b[s] == '-';
+    if (negative) s++;
+    if (e - s > 16) return Double.NaN; // 15 digits and the point
+    long m = 0;
+    int fraction = -1;
+    for (int k = s; k < e; k++) {
+      byte c = b[k];
+      if (c == '.') {
+        fraction = e - k - 1;
+      } else if (c >= '0' && c <= '9') {
+        m = m * 10 + (c - '0');
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (fraction < 0) return Double.NaN;
+    double v = m / POW10[fraction];
+    return negative ? -v : v;
+  }
+
+  /** A non-negative integer of up to 18 digits (epoch milliseconds). */
+  private long epochMs() {
+    if (b[i] == '-') throw GIVE_UP;
+    int s = i;
+    if (!number()) throw GIVE_UP;
+    return integer(s, i);
+  }
+
+  /** The value of a valid JSON integer in [s, e); gives up above 18 digits, where Jackson may need a BigInteger. */
+  private long integer(int s, int e) {
+    boolean negative = b[s] == '-';
+    if (negative) s++;
+    if (e - s > 18) throw GIVE_UP;
+    long v = 0;
+    for (int k = s; k < e; k++) v = v * 10 + (b[k] - '0');
+    return negative ? -v : v;
+  }
+
+  /** At a '"': a string without escapes (only ASCII reaches here); gives up on anything else. */
+  private String plain() {
+    if (b[i] != '"') throw GIVE_UP;
+    int s = i + 1;
+    int e = string();
+    if (escaped) throw GIVE_UP;
+    return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+  }
+
+  /** At a '"': a member name without escapes; returns the index of its closing quote. */
+  private int name() {
+    int s = i;
+    int e = string();
+    if (escaped || e - s > MAX_NAME) throw GIVE_UP;
+    return e;
+  }
+
+  /**
+   * At a '"': moves past the closing quote and returns its index. Escapes are checked (and flagged
+   * in {@link #escaped}); a control character or any non-ASCII byte (negative as a Java byte) gives up.
+   */
+  private int string() {
+    escaped = false;
+    int j = i + 1;
+    while (true) {
+      byte c = b[j];
+      if (c == '"') break;
+      if (c == '\\') {
+        escaped = true;
+        byte e = b[j + 1];
+        if (e == 'u') {
+          for (int k = 2; k < 6; k++) {
+            byte h = b[j + k];
+            if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) throw GIVE_UP;
+          }
+          j += 6;
+          continue;
+        }
+        if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') throw GIVE_UP;
+        j += 2;
+        continue;
+      }
+      if (c < 0x20) throw GIVE_UP;
+      j++;
+    }
+    if (j - i - 1 > MAX_STRING) throw GIVE_UP;
+    i = j + 1;
+    return j;
+  }
+
+  /** Moves past one JSON value, checking its grammar; {@code depth} counts the brackets it may open. */
+  private void skipValue(int depth) {
+    byte c = b[i];
+    switch (c) {
+      case '"' -> string();
+      case '{' -> {
+        if (depth > MAX_DEPTH) throw GIVE_UP;
+        i++;
+        ws();
+        if (b[i] == '}') {
+          i++;
+          return;
+        }
+        while (true) {
+          if (b[i] != '"') throw GIVE_UP;
+          int s = i;
+          if (string() - s > MAX_NAME) throw GIVE_UP;
+          ws();
+          if (b[i++] != ':') throw GIVE_UP;
+          ws();
+          skipValue(depth + 1);
+          ws();
+          byte sep = b[i++];
+          if (sep == '}') return;
+          if (sep != ',') throw GIVE_UP;
+          ws();
+        }
+      }
+      case '[' -> {
+        if (depth > MAX_DEPTH) throw GIVE_UP;
+        i++;
+        ws();
+        if (b[i] == ']') {
+          i++;
+          return;
+        }
+        while (true) {
+          skipValue(depth + 1);
+          ws();
+          byte sep = b[i++];
+          if (sep == ']') return;
+          if (sep != ',') throw GIVE_UP;
+          ws();
+        }
+      }
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> number();
+    }
+  }
+
+  /**
+   * At a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? of at most {@value #MAX_NUMBER}
+   * characters; returns whether it is an integer (no fraction, no exponent).
+   */
+  private boolean number() {
+    int s = i;
+    boolean integer = true;
+    if (b[i] == '-') i++;
+    if (b[i] == '0') {
+      i++;
+    } else {
+      digits();
+    }
+    if (i < b.length && b[i] == '.') {
+      integer = false;
+      i++;
+      digits();
+    }
+    if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+      integer = false;
+      i++;
+      if (b[i] == '+' || b[i] == '-') i++;
+      digits();
+    }
+    if (i - s > MAX_NUMBER) throw GIVE_UP;
+    return integer;
+  }
+
+  private void digits() {
+    if (b[i] < '0' || b[i] > '9') throw GIVE_UP;
+    while (i < b.length && b[i] >= '0' && b[i] <= '9') i++;
+  }
+
+  private void literal(String word) {
+    for (int k = 0; k < word.length(); k++) {
+      if (b[i + k] != word.charAt(k)) throw GIVE_UP;
+    }
+    i += word.length();
+  }
+
+  private boolean is(int s, int e, byte[] name) {
+    if (e - s != name.length) return false;
+    for (int k = 0; k < name.length; k++) {
+      if (b[s + k] != name[k]) return false;
+    }
+    return true;
+  }
+
+  private void ws() {
+    while (i < b.length) {
+      byte c = b[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+      i++;
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
