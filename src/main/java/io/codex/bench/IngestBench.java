@@ -44,6 +44,7 @@ final class IngestBench {
   private final Duration soak;
   private final List<String> out = new ArrayList<>();
   private URI metricsUrl;
+  private final HttpClient metricsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private String adminToken;
   private double[] kafkaAck;
   private long cpuAtStart = -1;
@@ -156,7 +157,7 @@ final class IngestBench {
    */
   private double[] kafkaAck() {
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUrl)
+      HttpResponse<String> r = metricsClient.send(HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10))
           .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
       double count = 0;
       double sum = 0;
@@ -166,6 +167,7 @@ final class IngestBench {
       }
       return new double[] {count, sum};
     } catch (Exception e) {
+      System.err.println("(the server's metrics were not read: " + e + ")");
       return null;
     }
   }

@@ -18,6 +18,7 @@ public record KafkaSettings(
     Map<Topic, String> topicNames,
     Map<Topic, Integer> partitions,
     int lingerMs,
+    int maxInFlight,
     int batchSize,
     String compression,
     int requestTimeoutMs,
@@ -48,7 +49,7 @@ public record KafkaSettings(
       throw new ConfigException(p.key("compression"), "must be one of none, gzip, snappy, lz4, zstd (got \"" + compression + "\")");
     }
     int requestTimeout = p.integer("requestTimeoutMs", 5_000, 100, 600_000);
-    int linger = p.integer("lingerMs", 2, 0, 10_000);
+    int linger = p.integer("lingerMs", 0, 0, 10_000);
     int delivery = p.integer("deliveryTimeoutMs", 15_000, 1_000, 3_600_000);
     if (delivery < requestTimeout + linger) {
       throw new ConfigException(p.key("deliveryTimeoutMs"), "must be at least requestTimeoutMs + lingerMs (" + (requestTimeout + linger) + ")");
@@ -60,6 +61,7 @@ public record KafkaSettings(
         names,
         parts,
         linger,
+        p.integer("maxInFlight", 1, 1, 5),
         p.integer("batchSize", 131_072, 1_024, 16 << 20),
         compression,
         requestTimeout,
@@ -77,7 +79,7 @@ public record KafkaSettings(
     m.put("client.id", clientId + "-producer");
     m.put("acks", "all");
     m.put("enable.idempotence", "true");
-    m.put("max.in.flight.requests.per.connection", "5");
+    m.put("max.in.flight.requests.per.connection", Integer.toString(maxInFlight));
     m.put("linger.ms", Integer.toString(lingerMs));
     m.put("batch.size", Integer.toString(batchSize));
     m.put("compression.type", compression);
