@@ -40,11 +40,15 @@ final class PubAcks {
     }
   }
 
-  /** The endpoint's Netty context, or null when it cannot be reached. */
+  /**
+   * The endpoint's Netty context, or null when it cannot be reached or does not run on the calling
+   * thread (the verticle's event loop, which keeps the list of connections to flush).
+   */
   static ChannelHandlerContext channel(MqttEndpoint endpoint) {
     if (CONNECTION == null || !CONNECTION.getDeclaringClass().isInstance(endpoint)) return null;
     try {
-      return ((NetSocketInternal) CONNECTION.get(endpoint)).channelHandlerContext();
+      ChannelHandlerContext ctx = ((NetSocketInternal) CONNECTION.get(endpoint)).channelHandlerContext();
+      return ctx.executor().inEventLoop() ? ctx : null;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }

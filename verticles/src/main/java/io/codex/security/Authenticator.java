@@ -68,7 +68,10 @@ public final class Authenticator implements Handler<RoutingContext> {
     if (scheme.equalsIgnoreCase("Basic") && !value.isEmpty()) {
       Verified hit = verified.get(authorization);
       // still the entry that secret was verified against: not revoked, re-registered or changed since
-      if (hit != null && registry.find(hit.deviceId()).orElse(null) == hit.entry()) return Future.succeededFuture(hit.caller());
+      if (hit != null) {
+        if (registry.find(hit.deviceId()).orElse(null) == hit.entry()) return Future.succeededFuture(hit.caller());
+        verified.remove(authorization);
+      }
       String[] idSecret = decodeBasic(value);
       if (idSecret == null) return Future.failedFuture(Problem.unauthorized("Malformed Basic credentials."));
       Optional<DeviceEntry> entry = registry.verify(idSecret[0], idSecret[1]);
