@@ -15,17 +15,17 @@ import java.nio.charset.StandardCharsets;
 final class TelemetryRecordReader {
   private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 
-  private static final byte[] ID = bytes("id");
-  private static final byte[] DEVICE_ID = bytes("deviceId");
-  private static final byte[] TIMESTAMP = bytes("timestamp");
-  private static final byte[] RECEIVED_AT = bytes("receivedAt");
-  private static final byte[] SENSOR_TYPE = bytes("sensorType");
-  private static final byte[] PAYLOAD = bytes("payload");
-  private static final byte[] LOCATION = bytes("location");
-  private static final byte[] CORRELATION_ID = bytes("correlationId");
-  private static final byte[] LAT = bytes("lat");
-  private static final byte[] LON = bytes("lon");
-  private static final byte[] ALT = bytes("alt");
+  private static final byte[] ID = JsonByteCursor.ascii("id");
+  private static final byte[] DEVICE_ID = JsonByteCursor.ascii("deviceId");
+  private static final byte[] TIMESTAMP = JsonByteCursor.ascii("timestamp");
+  private static final byte[] RECEIVED_AT = JsonByteCursor.ascii("receivedAt");
+  private static final byte[] SENSOR_TYPE = JsonByteCursor.ascii("sensorType");
+  private static final byte[] PAYLOAD = JsonByteCursor.ascii("payload");
+  private static final byte[] LOCATION = JsonByteCursor.ascii("location");
+  private static final byte[] CORRELATION_ID = JsonByteCursor.ascii("correlationId");
+  private static final byte[] LAT = JsonByteCursor.ascii("lat");
+  private static final byte[] LON = JsonByteCursor.ascii("lon");
+  private static final byte[] ALT = JsonByteCursor.ascii("alt");
 
   private TelemetryRecordReader() {
   }
@@ -104,19 +104,13 @@ final class TelemetryRecordReader {
         partition, offset);
   }
 
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
   /** One pass over one value; returns null to hand the value to the general path. */
-  private static final class Scan {
-    private final byte[] b;
-    private int i;
+  private static final class Scan extends JsonByteCursor {
     /** Set by {@link #string()} when the string just read had an escape sequence. */
     private boolean escaped;
 
     Scan(byte[] b) {
-      this.b = b;
+      super(b);
     }
 
     TelemetryRecord record(int partition, long offset) {
@@ -333,34 +327,6 @@ final class TelemetryRecordReader {
         i++;
         if (b[i] == '+' || b[i] == '-') i++;
         digits();
-      }
-    }
-
-    private void digits() {
-      if (b[i] < '0' || b[i] > '9') throw new IllegalStateException("digit expected");
-      while (i < b.length && b[i] >= '0' && b[i] <= '9') i++;
-    }
-
-    private void literal(String word) {
-      for (int k = 0; k < word.length(); k++) {
-        if (b[i + k] != word.charAt(k)) throw new IllegalStateException("not " + word);
-      }
-      i += word.length();
-    }
-
-    private boolean is(int s, int e, byte[] name) {
-      if (e - s != name.length) return false;
-      for (int k = 0; k < name.length; k++) {
-        if (b[s + k] != name[k]) return false;
-      }
-      return true;
-    }
-
-    private void ws() {
-      while (i < b.length) {
-        byte c = b[i];
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-        i++;
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.codex.ingest;
 
+import io.codex.bridge.JsonByteCursor;
 import io.codex.ingest.TelemetryParser.Parsed;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.List;
  * the general path, so whatever this accepts the general path accepts with the same result. Same
  * approach as {@code io.codex.bridge.TelemetryRecordReader}'s scanner for reading records back.
  */
-final class TelemetryScan {
+final class TelemetryScan extends JsonByteCursor {
   /** Jackson's own limits are far larger (names 50k, strings 20M, nesting 1000, numbers 1000). */
   private static final int MAX_DEPTH = 64;
   private static final int MAX_NAME = 1024;
@@ -26,34 +27,26 @@ final class TelemetryScan {
   /** 10^0 to 10^15, all exact doubles. */
   private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-  private static final byte[] DEVICE_ID = bytes("deviceId");
-  private static final byte[] TIMESTAMP = bytes("timestamp");
-  private static final byte[] SENSOR_TYPE = bytes("sensorType");
-  private static final byte[] PAYLOAD = bytes("payload");
-  private static final byte[] LOCATION = bytes("location");
-  private static final byte[] CORRELATION_ID = bytes("correlationId");
-  private static final byte[] LAT = bytes("lat");
-  private static final byte[] LON = bytes("lon");
-  private static final byte[] ALT = bytes("alt");
+  private static final byte[] DEVICE_ID = ascii("deviceId");
+  private static final byte[] TIMESTAMP = ascii("timestamp");
+  private static final byte[] SENSOR_TYPE = ascii("sensorType");
+  private static final byte[] PAYLOAD = ascii("payload");
+  private static final byte[] LOCATION = ascii("location");
+  private static final byte[] CORRELATION_ID = ascii("correlationId");
+  private static final byte[] LAT = ascii("lat");
+  private static final byte[] LON = ascii("lon");
+  private static final byte[] ALT = ascii("alt");
 
-  /** Thrown to give up; shared and without a stack trace, since giving up is not exceptional. */
-  private static final class GiveUp extends RuntimeException {
-    GiveUp() {
-      super("not handled by the fast path", null, false, false);
-    }
-  }
+  /** Thrown to give up (the body then goes to the Jackson path). */
+  private static final RuntimeException GIVE_UP = NOT_HANDLED;
 
-  private static final GiveUp GIVE_UP = new GiveUp();
-
-  private final byte[] b;
   private final String topicDeviceId;
   private final String received;
-  private int i;
   /** Set by {@link #string()} when the string just read had an escape sequence. */
   private boolean escaped;
 
   private TelemetryScan(byte[] b, String topicDeviceId, String received) {
-    this.b = b;
+    super(b);
     this.topicDeviceId = topicDeviceId;
     this.received = received;
   }
@@ -410,37 +403,5 @@ final class TelemetryScan {
     }
     if (i - s > MAX_NUMBER) throw GIVE_UP;
     return integer;
-  }
-
-  private void digits() {
-    if (b[i] < '0' || b[i] > '9') throw GIVE_UP;
-    while (i < b.length && b[i] >= '0' && b[i] <= '9') i++;
-  }
-
-  private void literal(String word) {
-    for (int k = 0; k < word.length(); k++) {
-      if (b[i + k] != word.charAt(k)) throw GIVE_UP;
-    }
-    i += word.length();
-  }
-
-  private boolean is(int s, int e, byte[] name) {
-    if (e - s != name.length) return false;
-    for (int k = 0; k < name.length; k++) {
-      if (b[s + k] != name[k]) return false;
-    }
-    return true;
-  }
-
-  private void ws() {
-    while (i < b.length) {
-      byte c = b[i];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-      i++;
-    }
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }
