@@ -86,33 +86,24 @@ final class IngestBench {
       java.util.concurrent.ExecutorService warm = java.util.concurrent.Executors.newFixedThreadPool(3);
       try {
         List<java.util.concurrent.Future<LoadResult>> all = List.of(
-            warm.submit(() -> wrk ? WrkLoad.run("warm-up", url, 128, 1, warmUp * 0.5, singles)
-                : http.closedLoop("warm-up", 128, 1, warmUp * 0.5, i -> req(devices.get(i % devices.size()), 1))),
-            warm.submit(() -> wrk ? WrkLoad.run("warm-up", url, 16, 100, warmUp * 0.5, hundreds)
-                : http.closedLoop("warm-up", 16, 100, warmUp * 0.5, i -> req(devices.get(i % devices.size()), 100))),
+            warm.submit(() -> closedLoop(http, wrk, url, "warm-up", 128, 1, warmUp * 0.5, singles, devices)),
+            warm.submit(() -> closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.5, hundreds, devices)),
             warm.submit(() -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.5, mqttUsers, mqttRecord)));
         for (java.util.concurrent.Future<LoadResult> f : all) f.get();
       } finally {
         warm.shutdown();
       }
-      if (wrk) {
-        WrkLoad.run("warm-up", url, 256, 1, warmUp * 0.2, singles);
-        WrkLoad.run("warm-up", url, 16, 100, warmUp * 0.15, hundreds);
-      } else {
-        http.closedLoop("warm-up", 256, 1, warmUp * 0.2, i -> req(devices.get(i % devices.size()), 1));
-        http.closedLoop("warm-up", 16, 100, warmUp * 0.15, i -> req(devices.get(i % devices.size()), 100));
-      }
+      closedLoop(http, wrk, url, "warm-up", 256, 1, warmUp * 0.2, singles, devices);
+      closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
       mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
       metricsUrl = URI.create(base + "/metrics");
       adminToken = admin;
 
       mark(server);
-      LoadResult one = wrk ? WrkLoad.run("http-1rec", url, 64, 1, seconds, singles)
-          : http.closedLoop("http-1rec", 64, 1, seconds, i -> req(devices.get(i % devices.size()), 1));
+      LoadResult one = closedLoop(http, wrk, url, "http-1rec", 64, 1, seconds, singles, devices);
       print(one, server);
       mark(server);
-      LoadResult many = wrk ? WrkLoad.run("http-1rec", url, 256, 1, seconds, singles)
-          : http.closedLoop("http-1rec", 256, 1, seconds, i -> req(devices.get(i % devices.size()), 1));
+      LoadResult many = closedLoop(http, wrk, url, "http-1rec", 256, 1, seconds, singles, devices);
       print(many, server);
       LoadResult best = many.recordsPerSecond() > one.recordsPerSecond() ? many : one;
       double half = Math.max(1000, Math.round(best.recordsPerSecond() / 2 / 1000) * 1000.0);
@@ -125,8 +116,7 @@ final class IngestBench {
         print(http.fixedRate("http-1rec-rate", 64, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
       }
       mark(server);
-      LoadResult hundred = wrk ? WrkLoad.run("http-100rec", url, 16, 100, seconds, hundreds)
-          : http.closedLoop("http-100rec", 16, 100, seconds, i -> req(devices.get(i % devices.size()), 100));
+      LoadResult hundred = closedLoop(http, wrk, url, "http-100rec", 16, 100, seconds, hundreds, devices);
       print(hundred, server);
 
       mark(server);
@@ -191,6 +181,16 @@ final class IngestBench {
     String line = r.line(extra + "  server-rss=" + server.rssMb() + "MB");
     out.add(line);
     System.out.println(line);
+  }
+
+  /**
+   * A closed loop of telemetry posts: wrk sending {@code bodies} when it is installed, else the
+   * JVM clients, each request for the next of {@code devices}.
+   */
+  private static LoadResult closedLoop(HttpLoad http, boolean wrk, String url, String name, int connections, int perRequest,
+      double seconds, List<String[]> bodies, List<String[]> devices) throws Exception {
+    return wrk ? WrkLoad.run(name, url, connections, perRequest, seconds, bodies)
+        : http.closedLoop(name, connections, perRequest, seconds, i -> req(devices.get(i % devices.size()), perRequest));
   }
 
   private static String[] req(String[] device, int records) {
@@ -286,8 +286,7 @@ final class IngestBench {
     long elapsed;
     while ((elapsed = (System.nanoTime() - t0) / 1_000_000_000L) < total) {
       double slice = Math.min(interval, total - elapsed);
-      LoadResult r = WrkLoad.available() ? WrkLoad.run("soak", url, 16, 100, slice, hundreds)
-          : http.closedLoop("soak", 16, 100, slice, i -> req(devices.get(i % devices.size()), 100));
+      LoadResult r = closedLoop(http, WrkLoad.available(), url, "soak", 16, 100, slice, hundreds, devices);
       records += r.records();
       long rss = server.rssMb();
       long at = (System.nanoTime() - t0) / 1_000_000_000L;
