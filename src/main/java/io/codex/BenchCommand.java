@@ -26,6 +26,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--soak", description = "also run the load this long and report the server's RSS (e.g. 5m)")
   String soak;
 
+  @Option(names = "--only", split = ",", description = "ingest: run only these scenarios (http-1rec, http-1rec-rate, "
+      + "http-100rec, mqtt-qos1, mosquitto-qos1, kafka-raw; default all); the warm-up drives only their loads")
+  java.util.Set<String> only = new java.util.LinkedHashSet<>();
+
   @Option(names = "--clients", defaultValue = "100", description = "livemap: WebSocket clients subscribed world-wide (default ${DEFAULT-VALUE})")
   int clients;
 
@@ -42,9 +46,16 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Duration d = ConfigReader.parseDuration("--duration", duration);
     Duration s = soak == null ? null : ConfigReader.parseDuration("--soak", soak);
+    for (String name : only) {
+      if (!scenario.equals("ingest") || !io.codex.bench.IngestBenchLauncher.SCENARIOS.contains(name)) {
+        System.err.println("codex bench: --only \"" + name + "\" is not a scenario of bench ingest (available: "
+            + String.join(", ", io.codex.bench.IngestBenchLauncher.SCENARIOS) + ")");
+        return 2;
+      }
+    }
     return switch (scenario) {
       case "ingest" -> new io.codex.bench.IngestBenchLauncher().run(d.toMillis() / 1000.0,
-          ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s);
+          ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s, only);
       case "embed" -> new io.codex.bench.EmbedBenchLauncher().run(d.toMillis() / 1000.0);
       case "livemap" -> new io.codex.bench.LiveMapBench(clients, devices, rate, stalled, d.toMillis() / 1000.0,
           ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s).run();

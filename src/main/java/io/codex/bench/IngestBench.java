@@ -42,6 +42,8 @@ final class IngestBench {
   private final double seconds;
   private final double warmUp;
   private final Duration soak;
+  /** Scenario names to run; empty: all of them. */
+  private final java.util.Set<String> only;
   private final List<String> out = new ArrayList<>();
   private URI metricsUrl;
   private final HttpClient metricsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -49,10 +51,17 @@ final class IngestBench {
   private double[] kafkaAck;
   private long cpuAtStart = -1;
 
-  IngestBench(double seconds, double warmUp, Duration soak) {
+  static final List<String> SCENARIOS = List.of("http-1rec", "http-1rec-rate", "http-100rec", "mqtt-qos1", "mosquitto-qos1", "kafka-raw");
+
+  IngestBench(double seconds, double warmUp, Duration soak, java.util.Set<String> only) {
     this.seconds = seconds;
     this.warmUp = warmUp;
     this.soak = soak;
+    this.only = only;
+  }
+
+  private boolean runs(String scenario) {
+    return only.isEmpty() || only.contains(scenario);
   }
 
   int run() throws Exception {
@@ -83,55 +92,77 @@ final class IngestBench {
       // both JVMs compile for minutes on two cores: measure steady state, not the JIT. First every
       // kind of load at once (as a node in service sees them, so the compiled code serves them all),
       // then each alone
+      // only the loads of the scenarios asked for
+      long warmStart = System.nanoTime();
+      boolean single = runs("http-1rec") || runs("http-1rec-rate");
+      boolean hundredRec = runs("http-100rec") || soak != null;
+      boolean codexMqtt = runs("mqtt-qos1");
+      List<java.util.concurrent.Callable<LoadResult>> loads = new ArrayList<>();
+      if (single) loads.add(() -> closedLoop(http, wrk, url, "warm-up", 128, 1, warmUp * 0.5, singles, devices));
+      if (hundredRec) loads.add(() -> closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.5, hundreds, devices));
+      if (codexMqtt) loads.add(() -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.5, mqttUsers, mqttRecord));
       java.util.concurrent.ExecutorService warm = java.util.concurrent.Executors.newFixedThreadPool(3);
       try {
-        List<java.util.concurrent.Future<LoadResult>> all = List.of(
-            warm.submit(() -> closedLoop(http, wrk, url, "warm-up", 128, 1, warmUp * 0.5, singles, devices)),
-            warm.submit(() -> closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.5, hundreds, devices)),
-            warm.submit(() -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.5, mqttUsers, mqttRecord)));
-        for (java.util.concurrent.Future<LoadResult> f : all) f.get();
+        for (java.util.concurrent.Future<LoadResult> f : warm.invokeAll(loads)) f.get();
       } finally {
         warm.shutdown();
       }
-      closedLoop(http, wrk, url, "warm-up", 256, 1, warmUp * 0.2, singles, devices);
-      closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
-      mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
+      if (single) closedLoop(http, wrk, url, "warm-up", 256, 1, warmUp * 0.2, singles, devices);
+      if (hundredRec) closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
+      if (codexMqtt) mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
+      System.out.printf("warm-up done after %.0f s; measuring%n", (System.nanoTime() - warmStart) / 1e9);
       metricsUrl = URI.create(base + "/metrics");
       adminToken = admin;
 
-      mark(server);
-      LoadResult one = closedLoop(http, wrk, url, "http-1rec", 64, 1, seconds, singles, devices);
-      print(one, server);
-      mark(server);
-      LoadResult many = closedLoop(http, wrk, url, "http-1rec", 256, 1, seconds, singles, devices);
-      print(many, server);
-      LoadResult best = many.recordsPerSecond() > one.recordsPerSecond() ? many : one;
-      double half = Math.max(1000, Math.round(best.recordsPerSecond() / 2 / 1000) * 1000.0);
-      if (wrk) {
-        double answerMs = WrkLoad.answerMs(url, 64, 1, singles, half);
+      LoadResult best = null;
+      if (runs("http-1rec") || runs("http-1rec-rate")) {
         mark(server);
-        print(WrkLoad.run("http-1rec-rate", url, 64, 1, seconds, singles, half, answerMs), server);
-      } else {
-        mark(server);
-        print(http.fixedRate("http-1rec-rate", 64, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
+        LoadResult one = closedLoop(http, wrk, url, "http-1rec", 64, 1, seconds, singles, devices);
+        if (runs("http-1rec")) print(one, server);
+        best = one;
+        if (runs("http-1rec")) {
+          mark(server);
+          LoadResult many = closedLoop(http, wrk, url, "http-1rec", 256, 1, seconds, singles, devices);
+          print(many, server);
+          if (many.recordsPerSecond() > one.recordsPerSecond()) best = many;
+        }
       }
-      mark(server);
-      LoadResult hundred = closedLoop(http, wrk, url, "http-100rec", 16, 100, seconds, hundreds, devices);
-      print(hundred, server);
-
-      mark(server);
-      LoadResult codexMqtt = mqtt.run("mqtt-qos1", "127.0.0.1", server.mqttPort, 10, seconds, mqttUsers, mqttRecord);
-      print(codexMqtt, server);
-
-      LoadResult mosquitto = mosquitto(mqtt);
-      double raw = rawKafka(server);
+      if (runs("http-1rec-rate")) {
+        double half = Math.max(1000, Math.round(best.recordsPerSecond() / 2 / 1000) * 1000.0);
+        if (wrk) {
+          double answerMs = WrkLoad.answerMs(url, 64, 1, singles, half);
+          mark(server);
+          print(WrkLoad.run("http-1rec-rate", url, 64, 1, seconds, singles, half, answerMs), server);
+        } else {
+          mark(server);
+          print(http.fixedRate("http-1rec-rate", 64, half, seconds, i -> req(devices.get(i % devices.size()), 1)), server);
+        }
+      }
+      LoadResult hundred = null;
+      if (runs("http-100rec")) {
+        mark(server);
+        hundred = closedLoop(http, wrk, url, "http-100rec", 16, 100, seconds, hundreds, devices);
+        print(hundred, server);
+      }
+      LoadResult codex = null;
+      if (codexMqtt) {
+        mark(server);
+        codex = mqtt.run("mqtt-qos1", "127.0.0.1", server.mqttPort, 10, seconds, mqttUsers, mqttRecord);
+        print(codex, server);
+      }
+      LoadResult mosquitto = runs("mosquitto-qos1") ? mosquitto(mqtt) : null;
+      double raw = runs("kafka-raw") ? rawKafka(server) : 0;
 
       out.add("");
-      out.add(String.format("ratio http-100rec / kafka-raw          = %.2f  (target >= 0.70)", hundred.recordsPerSecond() / raw));
-      out.add(String.format("http-1rec (best of c=64, c=256)         = %,.0f records/s (target >= 20,000)", best.recordsPerSecond()));
-      if (mosquitto != null) {
+      if (hundred != null && raw > 0) {
+        out.add(String.format("ratio http-100rec / kafka-raw          = %.2f  (target >= 0.70)", hundred.recordsPerSecond() / raw));
+      }
+      if (best != null && runs("http-1rec")) {
+        out.add(String.format("http-1rec (best of c=64, c=256)         = %,.0f records/s (target >= 20,000)", best.recordsPerSecond()));
+      }
+      if (codex != null && mosquitto != null) {
         out.add(String.format("ratio mqtt-qos1 codex / mosquitto       = %.2f  (target >= 1.00; Codex also makes each message durable in Kafka)",
-            codexMqtt.recordsPerSecond() / mosquitto.recordsPerSecond()));
+            codex.recordsPerSecond() / mosquitto.recordsPerSecond()));
       }
       if (soak != null) soak(http, devices, url, hundreds, server);
       out.forEach(System.out::println);

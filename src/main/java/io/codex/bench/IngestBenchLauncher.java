@@ -4,7 +4,9 @@ import java.time.Duration;
 
 /** The public door to {@link IngestBench} for the command line. */
 public final class IngestBenchLauncher {
-  public int run(double seconds, double warmUpSeconds, Duration soak) throws Exception {
-    return new IngestBench(seconds, warmUpSeconds, soak).run();
+  public static final java.util.List<String> SCENARIOS = IngestBench.SCENARIOS;
+
+  public int run(double seconds, double warmUpSeconds, Duration soak, java.util.Set<String> only) throws Exception {
+    return new IngestBench(seconds, warmUpSeconds, soak, only).run();
   }
 }

@@ -153,6 +153,44 @@ class MqttIngestIT {
     assertThat(markersInKafka()).doesNotContain("v5-spoof");
   }
 
+  @Test
+  void pipelinedMqtt5MessagesEachGetTheirOwnPubackAndRefusalsDoNotStopTheRest() throws Exception {
+    org.eclipse.paho.mqttv5.client.MqttAsyncClient c = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(node.mqttUrl(),
+        "meter-2-v5-" + System.nanoTime(), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+    org.eclipse.paho.mqttv5.client.MqttConnectionOptions o = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+    o.setUserName("meter-2");
+    o.setPassword(meter2.getBytes(StandardCharsets.UTF_8));
+    o.setAutomaticReconnect(false);
+    o.setReceiveMaximum(100);
+    c.connect(o).waitForCompletion(10_000);
+    List<org.eclipse.paho.mqttv5.client.IMqttToken> tokens = new java.util.ArrayList<>();
+    try {
+      // sent back to back, without waiting: many PUBACKs of one Kafka answer leave together
+      for (int i = 0; i < 60; i++) {
+        String topic = i % 10 == 7 ? "telemetry/meter-1" : "telemetry/meter-2"; // every tenth is not this device's
+        tokens.add(c.publish(topic, new org.eclipse.paho.mqttv5.common.MqttMessage(record("burst-" + i), 1, false, null)));
+      }
+      for (int i = 0; i < tokens.size(); i++) {
+        int reason;
+        try {
+          tokens.get(i).waitForCompletion(20_000);
+          reason = tokens.get(i).getReasonCodes() == null ? 0 : tokens.get(i).getReasonCodes()[0];
+        } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+          reason = e.getReasonCode();
+        }
+        assertThat(reason).as("PUBACK reason of message " + i).isEqualTo(i % 10 == 7 ? 0x87 : 0);
+      }
+      assertThat(c.isConnected()).isTrue();
+    } finally {
+      c.disconnect().waitForCompletion(10_000);
+      c.close();
+    }
+    List<String> burst = markersInKafka().stream().filter(m -> m.startsWith("burst-")).toList();
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) if (i % 10 != 7) expected.add("burst-" + i);
+    assertThat(burst).containsExactlyElementsOf(expected); // each once, in the order sent, none refused
+  }
+
   static Process mosquittoPub(String user, String password, String topic, String message, String version) throws Exception {
     return new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(node.mqttPort), "-u", user,
         "-P", password, "-q", "1", "-t", topic, "-m", message, "-V", version, "-d")

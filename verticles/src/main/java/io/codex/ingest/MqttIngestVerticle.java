@@ -12,6 +12,7 @@ import io.codex.security.DeviceAuth;
 import io.codex.security.DeviceRegistry;
 import io.codex.security.Role;
 import io.codex.security.TokenService;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -67,6 +68,8 @@ public final class MqttIngestVerticle extends VerticleBase {
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** The connection's Netty context, for PUBACKs written now and flushed together; null: one flush each. */
     final ChannelHandlerContext channel;
+    /** Successful PUBACKs of the current burst, not written yet (null: none). */
+    ByteBuf acks;
     boolean closed;
     boolean unflushed;
 
@@ -239,7 +242,8 @@ public final class MqttIngestVerticle extends VerticleBase {
       Pending p = s.pending.poll();
       if (s.closed) continue;
       if (p.reason == MqttPubAckReasonCode.SUCCESS && s.channel != null) {
-        s.channel.write(PubAcks.success(p.messageId), s.channel.voidPromise());
+        if (s.acks == null) s.acks = s.channel.alloc().buffer(64);
+        PubAcks.append(s.acks, p.messageId);
         if (!s.unflushed) {
           s.unflushed = true;
           if (unflushed.isEmpty()) s.channel.executor().execute(this::flushWritten);
@@ -248,6 +252,7 @@ public final class MqttIngestVerticle extends VerticleBase {
       } else if (p.reason == MqttPubAckReasonCode.SUCCESS) {
         s.endpoint.publishAcknowledge(p.messageId);
       } else if (s.v5()) {
+        writeAcks(s); // keeps the PUBACKs in the order of the PUBLISHes
         s.endpoint.publishAcknowledge(p.messageId, p.reason, MqttProperties.NO_PROPERTIES);
       } else {
         // MQTT 3.1.1 has no negative PUBACK: closing makes the client resend what was not acked
@@ -257,13 +262,28 @@ public final class MqttIngestVerticle extends VerticleBase {
     }
   }
 
-  /** Runs after the burst that wrote PUBACKs (a task queued behind it on the same event loop). */
+  /** Runs after the burst that collected PUBACKs (a task queued behind it on the same event loop). */
   private void flushWritten() {
     for (Session s : unflushed) {
       s.unflushed = false;
-      s.channel.flush();
+      if (s.acks != null) {
+        writeAcks(s);
+        s.channel.flush();
+      }
     }
     unflushed.clear();
+  }
+
+  /** Writes the collected PUBACKs (without flushing), before anything else goes to that connection. */
+  private static void writeAcks(Session s) {
+    ByteBuf acks = s.acks;
+    if (acks == null) return;
+    s.acks = null;
+    if (s.closed) {
+      acks.release();
+    } else {
+      s.channel.write(acks, s.channel.voidPromise());
+    }
   }
 
   /** A refused message: MQTT 5 gets a PUBACK with the reason; 3.1.1 (no negative ack) is disconnected. */
@@ -286,6 +306,10 @@ public final class MqttIngestVerticle extends VerticleBase {
 
   private void drop(Session s, MqttDisconnectReasonCode reason) {
     if (s.closed) return;
+    if (s.acks != null) {
+      writeAcks(s); // what Kafka acknowledged is still acknowledged
+      s.channel.flush();
+    }
     if (reason != null) {
       s.endpoint.disconnect(reason, MqttProperties.NO_PROPERTIES);
     } else {
@@ -297,6 +321,10 @@ public final class MqttIngestVerticle extends VerticleBase {
   private void closed(Session s) {
     if (s.closed) return;
     s.closed = true;
+    if (s.acks != null) {
+      s.acks.release();
+      s.acks = null;
+    }
     metrics.mqttConnections.decrementAndGet();
     Set<Session> set = sessionsByDevice.get(s.caller.subject());
     if (set != null) {

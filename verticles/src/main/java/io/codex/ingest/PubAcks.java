@@ -1,13 +1,7 @@
 package io.codex.ingest;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
-import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageFactory;
-import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttEndpoint;
 import java.lang.reflect.Field;
@@ -16,12 +10,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Successful PUBACKs written straight to a connection's Netty pipeline, so that a burst of them
- * can share one flush: vertx-mqtt's {@code publishAcknowledge} flushes every message, which is one
- * socket write per message when acknowledgements come from outside a read (here: Kafka's acks).
- * The message is the one vertx-mqtt builds (the pipeline's MQTT encoder writes it for the
- * connection's protocol version). vertx-mqtt keeps the connection in a private field; when it
- * cannot be read (another vertx-mqtt version), {@link #channel} gives null and the caller falls
- * back to {@code publishAcknowledge}.
+ * goes out as one buffer and one flush: vertx-mqtt's {@code publishAcknowledge} encodes and flushes
+ * every message, which is one socket write per message when acknowledgements come from outside a
+ * read (here: Kafka's acks). The bytes pass the pipeline's MQTT encoder untouched (it encodes only
+ * MQTT messages). vertx-mqtt keeps the connection in a private field; when it cannot be read
+ * (another vertx-mqtt version), {@link #channel} gives null and the caller falls back to
+ * {@code publishAcknowledge}.
  */
 final class PubAcks {
   private static final Logger log = LoggerFactory.getLogger(PubAcks.class);
@@ -54,9 +48,13 @@ final class PubAcks {
     }
   }
 
-  /** PUBACK with reason SUCCESS and no properties, as vertx-mqtt's publishAcknowledge(id) builds it. */
-  static MqttMessage success(int messageId) {
-    return MqttMessageFactory.newMessage(new MqttFixedHeader(MqttMessageType.PUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-        new MqttPubReplyMessageVariableHeader(messageId, (byte) 0, MqttProperties.NO_PROPERTIES), null);
+  /**
+   * Appends a PUBACK with reason SUCCESS and no properties to {@code out}: fixed header 0x40,
+   * remaining length 2, the message id. It is the same four bytes in MQTT 3.1.1 and 5 (MQTT 5
+   * leaves out the reason code when it is SUCCESS and there are no properties, 3.4.2.1), so the
+   * PUBACKs of a burst go out as one buffer instead of one encoded message each.
+   */
+  static ByteBuf append(ByteBuf out, int messageId) {
+    return out.writeByte(0x40).writeByte(2).writeShort(messageId);
   }
 }
