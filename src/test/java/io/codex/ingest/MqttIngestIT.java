@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** MQTT ingest through third-party clients: Eclipse Paho (3.1.1) and mosquitto_pub (3.1.1 and 5). */
 class MqttIngestIT {
+  static final int RECEIVE_MAXIMUM = 20;
   @TempDir static Path dir;
   static TestNode node;
   static String meter1;
@@ -33,7 +34,8 @@ class MqttIngestIT {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(dir.resolve("data"), TestNode.Ports.free(), Map.of());
+    // a small receive window, so that a pipelining client fills it at once
+    node = TestNode.start(dir.resolve("data"), TestNode.Ports.free(), Map.of("mqtt.receiveMaximum", RECEIVE_MAXIMUM));
     Devices devices = new Devices(node);
     meter1 = devices.create("meter-1");
     meter2 = devices.create("meter-2");
@@ -165,20 +167,13 @@ class MqttIngestIT {
     c.connect(o).waitForCompletion(10_000);
     List<org.eclipse.paho.mqttv5.client.IMqttToken> tokens = new java.util.ArrayList<>();
     try {
-      // sent back to back, without waiting: many PUBACKs of one Kafka answer leave together
+      // a full receive window at a time, sent back to back: many PUBACKs of one Kafka answer leave together
       for (int i = 0; i < 60; i++) {
         String topic = i % 10 == 7 ? "telemetry/meter-1" : "telemetry/meter-2"; // every tenth is not this device's
         tokens.add(c.publish(topic, new org.eclipse.paho.mqttv5.common.MqttMessage(record("burst-" + i), 1, false, null)));
-      }
-      for (int i = 0; i < tokens.size(); i++) {
-        int reason;
-        try {
-          tokens.get(i).waitForCompletion(20_000);
-          reason = tokens.get(i).getReasonCodes() == null ? 0 : tokens.get(i).getReasonCodes()[0];
-        } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-          reason = e.getReasonCode();
+        if (tokens.size() % RECEIVE_MAXIMUM == 0) {
+          for (int k = tokens.size() - RECEIVE_MAXIMUM; k < tokens.size(); k++) assertPubackReason(tokens.get(k), k);
         }
-        assertThat(reason).as("PUBACK reason of message " + i).isEqualTo(i % 10 == 7 ? 0x87 : 0);
       }
       assertThat(c.isConnected()).isTrue();
     } finally {
@@ -189,6 +184,55 @@ class MqttIngestIT {
     List<String> expected = new java.util.ArrayList<>();
     for (int i = 0; i < 60; i++) if (i % 10 != 7) expected.add("burst-" + i);
     assertThat(burst).containsExactlyElementsOf(expected); // each once, in the order sent, none refused
+  }
+
+  private static void assertPubackReason(org.eclipse.paho.mqttv5.client.IMqttToken token, int i) {
+    int reason;
+    try {
+      token.waitForCompletion(20_000);
+      reason = token.getReasonCodes() == null ? 0 : token.getReasonCodes()[0];
+    } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+      reason = e.getReasonCode();
+    }
+    assertThat(reason).as("PUBACK reason of message " + i).isEqualTo(i % 10 == 7 ? 0x87 : 0);
+  }
+
+  @Test
+  void anMqtt311ClientPipeliningPastTheReceiveWindowIsSlowedDownNotDisconnected() throws Exception {
+    org.eclipse.paho.client.mqttv3.MqttAsyncClient c = new org.eclipse.paho.client.mqttv3.MqttAsyncClient(node.mqttUrl(),
+        "meter-1-flood-" + System.nanoTime(), new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setUserName("meter-1");
+    o.setPassword(meter1.toCharArray());
+    o.setAutomaticReconnect(false);
+    o.setMaxInflight(1000); // 3.1.1 has no receive maximum: this client sends 25 windows' worth at once
+    c.connect(o).waitForCompletion(10_000);
+    double pausesBefore = metric("codex_mqtt_read_pauses_total");
+    int n = RECEIVE_MAXIMUM * 25;
+    List<org.eclipse.paho.client.mqttv3.IMqttDeliveryToken> tokens = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) tokens.add(c.publish("telemetry/meter-1", record("flood-" + i), 1, false));
+      for (org.eclipse.paho.client.mqttv3.IMqttDeliveryToken t : tokens) t.waitForCompletion(30_000);
+      assertThat(c.isConnected()).isTrue();
+    } finally {
+      c.disconnect().waitForCompletion(10_000);
+      c.close();
+    }
+    // the server stopped reading while the window was full, and every message still got through
+    assertThat(metric("codex_mqtt_read_pauses_total")).isGreaterThan(pausesBefore);
+    assertThat(metric("codex_mqtt_connections_paused")).isZero();
+    List<String> flood = markersInKafka().stream().filter(m -> m.startsWith("flood-")).toList();
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) expected.add("flood-" + i);
+    assertThat(flood).containsExactlyElementsOf(expected);
+  }
+
+  /** A meter's value from the node's Prometheus endpoint (0 when absent). */
+  static double metric(String name) {
+    io.codex.testing.Http.Response r = io.codex.testing.Http.get(node.url("/metrics"), null);
+    assertThat(r.status()).isEqualTo(200);
+    return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   static Process mosquittoPub(String user, String password, String topic, String message, String version) throws Exception {

@@ -16,6 +16,9 @@ public final class IngestMetrics implements Shareable {
   private final Timer kafkaAck;
   private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
   final AtomicInteger mqttConnections = new AtomicInteger();
+  /** MQTT connections whose socket reads are stopped right now (too many PUBACKs held). */
+  final AtomicInteger mqttPausedConnections = new AtomicInteger();
+  final Counter mqttReadPauses;
 
   private IngestMetrics(MeterRegistry registry, InflightLimiter limiter) {
     this.registry = registry;
@@ -29,6 +32,10 @@ public final class IngestMetrics implements Shareable {
         .description("telemetry records sent to Kafka and not yet acknowledged").register(registry);
     Gauge.builder("codex.ingest.inflight.bytes", limiter, InflightLimiter::inflightBytes).register(registry);
     Gauge.builder("codex.mqtt.connections", mqttConnections, AtomicInteger::get).register(registry);
+    Gauge.builder("codex.mqtt.connections.paused", mqttPausedConnections, AtomicInteger::get)
+        .description("MQTT connections not read from until their held PUBACKs go out").register(registry);
+    this.mqttReadPauses = Counter.builder("codex.mqtt.read.pauses")
+        .description("times a connection's reads were stopped: receive window full of unacknowledged messages").register(registry);
   }
 
   public static IngestMetrics shared(Vertx vertx, InflightLimiter limiter) {

@@ -42,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * The MQTT device feed: topic {@code telemetry/{deviceId}}, username = device id, password = the
  * device secret or a device JWT. QoS 1 is acknowledged only after Kafka holds every record of the
  * message, in the order the messages arrived; QoS 0 is best effort (dropped and counted when the
- * node is at capacity); QoS 2 is refused (MQTT 5: maximum QoS 1 in CONNACK, then 0x9B). A client
- * with more unacknowledged QoS 1 messages than its receive window is disconnected, so holding
- * PUBACKs is what slows a publisher down; vertx-mqtt cannot pause the socket itself.
+ * node is at capacity); QoS 2 is refused (MQTT 5: maximum QoS 1 in CONNACK, then 0x9B). Once a
+ * connection has {@code mqtt.receiveMaximum} QoS 1 messages unacknowledged (Kafka slow or the node
+ * at capacity), the server stops reading its socket until half of them are acknowledged: TCP
+ * back-pressure for MQTT 3.1.1 clients, which have no receive maximum. An MQTT 5 client that sends
+ * more than the receive maximum it was given is disconnected (0x93), as the protocol says.
  */
 public final class MqttIngestVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MqttIngestVerticle.class);
@@ -72,6 +74,8 @@ public final class MqttIngestVerticle extends VerticleBase {
     ByteBuf acks;
     boolean closed;
     boolean unflushed;
+    /** Socket reads stopped until enough PUBACKs went out. */
+    boolean paused;
 
     Session(MqttEndpoint endpoint, Caller caller) {
       this.endpoint = endpoint;
@@ -216,13 +220,17 @@ public final class MqttIngestVerticle extends VerticleBase {
       }
       return;
     }
-    if (s.pending.size() >= cfg.mqttReceiveMaximum()) {
+    // MQTT 5 clients were told the receive maximum; 3.1.1 clients are held back by pausing reads
+    // (what a read had already brought in may go past it), or, when the connection cannot be
+    // paused, disconnected like MQTT 5 ones
+    if (s.pending.size() >= cfg.mqttReceiveMaximum() && (s.v5() || s.channel == null)) {
       log.warn("mqtt client exceeded its receive window [device: {}, window: {}]", s.caller.subject(), cfg.mqttReceiveMaximum());
       drop(s, s.v5() ? MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED : null);
       return;
     }
     Pending p = new Pending(m.messageId());
     s.pending.add(p);
+    if (!s.paused && s.channel != null && s.pending.size() >= cfg.mqttReceiveMaximum()) pauseReads(s);
     limiter.acquire(ctx, records.size(), size, -1)
         .compose(v -> publisher.publish(ctx, records, now.toEpochMilli(), "mqtt"))
         .onComplete(ar -> {
@@ -260,6 +268,20 @@ public final class MqttIngestVerticle extends VerticleBase {
         drop(s, null);
       }
     }
+    if (s.paused && !s.closed && s.pending.size() <= cfg.mqttReceiveMaximum() / 2) resumeReads(s);
+  }
+
+  private void pauseReads(Session s) {
+    s.paused = true;
+    metrics.mqttReadPauses.increment();
+    metrics.mqttPausedConnections.incrementAndGet();
+    s.channel.channel().config().setAutoRead(false);
+  }
+
+  private void resumeReads(Session s) {
+    s.paused = false;
+    metrics.mqttPausedConnections.decrementAndGet();
+    s.channel.channel().config().setAutoRead(true); // reads what waited in the socket
   }
 
   /** Runs after the burst that collected PUBACKs (a task queued behind it on the same event loop). */
@@ -321,6 +343,10 @@ public final class MqttIngestVerticle extends VerticleBase {
   private void closed(Session s) {
     if (s.closed) return;
     s.closed = true;
+    if (s.paused) {
+      s.paused = false;
+      metrics.mqttPausedConnections.decrementAndGet();
+    }
     if (s.acks != null) {
       s.acks.release();
       s.acks = null;
