@@ -108,9 +108,15 @@ final class BenchServer implements AutoCloseable {
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
   }
 
+  /** Ports handed out in this process: never twice (the kernel may give a port just released again). */
+  private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (ISSUED.add(s.getLocalPort())) return s.getLocalPort();
+      }
     }
+    throw new IOException("no free port that was not handed out already");
   }
 }

@@ -74,12 +74,23 @@ public final class TestNode implements AutoCloseable {
     platform.close();
   }
 
+  /** Ports handed out in this JVM: never twice, since nodes started here bind them later. */
+  private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port nothing listens on, different from every other port this method returned: the kernel
+   * may give a port just released again, and two servers of one Vert.x instance on the same port
+   * share it (connections to the HTTP port would reach the MQTT server).
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        s.setReuseAddress(true);
+        if (ISSUED.add(s.getLocalPort())) return s.getLocalPort();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
+    throw new IllegalStateException("no free port that was not handed out already");
   }
 }

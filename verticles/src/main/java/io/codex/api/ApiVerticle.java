@@ -97,7 +97,7 @@ public final class ApiVerticle extends VerticleBase {
       InflightLimiter limiter = InflightLimiter.shared(vertx, ingest);
       IngestMetrics ingestMetrics = IngestMetrics.shared(vertx, limiter);
       new TelemetryRoutes(vertx, ingest, limiter,
-          new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics), ingestMetrics).mount(routes);
+          new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics, "http"), ingestMetrics).mount(routes);
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       GeofenceConfig geofences = GeofenceConfig.from(config());

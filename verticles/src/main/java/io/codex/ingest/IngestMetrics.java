@@ -47,9 +47,14 @@ public final class IngestMetrics implements Shareable {
 
   /** Records that reached Kafka (outcome ok) or did not (kafka_error, overload, invalid, forbidden). */
   public void records(String protocol, String outcome, int n) {
-    counters.computeIfAbsent(protocol + '/' + outcome, k -> Counter.builder("codex.ingest.records")
+    counter(protocol, outcome).increment(n);
+  }
+
+  /** The counter of {@link #records}, for callers that count on a hot path (look it up once). */
+  public Counter counter(String protocol, String outcome) {
+    return counters.computeIfAbsent(protocol + '/' + outcome, k -> Counter.builder("codex.ingest.records")
         .description("telemetry records by protocol and outcome")
-        .tag("protocol", protocol).tag("outcome", outcome).register(registry)).increment(n);
+        .tag("protocol", protocol).tag("outcome", outcome).register(registry));
   }
 
   public Timer kafkaAck() {

@@ -106,7 +106,7 @@ public final class MqttIngestVerticle extends VerticleBase {
     tokens = TokenService.create(vertx, AuthSettings.from(config()));
     limiter = InflightLimiter.shared(vertx, cfg);
     metrics = IngestMetrics.shared(vertx, limiter);
-    publisher = new TelemetryPublisher(SharedProducer.of(vertx), kafka.topic(Topic.TELEMETRY), limiter, metrics);
+    publisher = new TelemetryPublisher(SharedProducer.of(vertx), kafka.topic(Topic.TELEMETRY), limiter, metrics, "mqtt");
     vertx.eventBus().<DeviceChange>localConsumer(Addresses.DEVICES_CHANGED, msg -> {
       if (msg.body().kind() == DeviceChange.Kind.REVOKED) disconnectRevoked(msg.body().deviceId());
     });
@@ -214,7 +214,7 @@ public final class MqttIngestVerticle extends VerticleBase {
     Context ctx = vertx.getOrCreateContext();
     if (qos == MqttQoS.AT_MOST_ONCE) {
       if (limiter.tryAcquire(records.size(), size)) {
-        publisher.publish(ctx, records, now.toEpochMilli(), "mqtt");
+        publisher.publish(ctx, records, now.toEpochMilli());
       } else {
         metrics.records("mqtt", "overload", records.size());
       }
@@ -231,8 +231,7 @@ public final class MqttIngestVerticle extends VerticleBase {
     Pending p = new Pending(m.messageId());
     s.pending.add(p);
     if (!s.paused && s.channel != null && s.pending.size() >= cfg.mqttReceiveMaximum()) pauseReads(s);
-    limiter.acquire(ctx, records.size(), size, -1)
-        .compose(v -> publisher.publish(ctx, records, now.toEpochMilli(), "mqtt"))
+    publisher.publishAfter(limiter.acquire(ctx, records.size(), size, -1), ctx, records, now.toEpochMilli())
         .onComplete(ar -> {
           p.done = true;
           p.reason = ar.succeeded() ? MqttPubAckReasonCode.SUCCESS : MqttPubAckReasonCode.UNSPECIFIED_ERROR;

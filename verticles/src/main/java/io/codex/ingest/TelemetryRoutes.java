@@ -72,8 +72,7 @@ public final class TelemetryRoutes {
     int n = records.size();
     long size = TelemetryPublisher.bytes(records);
     Context context = vertx.getOrCreateContext();
-    limiter.acquire(context, n, size, cfg.maxWait().toMillis())
-        .compose(v -> publisher.publish(context, records, now.toEpochMilli(), "http"))
+    publisher.publishAfter(limiter.acquire(context, n, size, cfg.maxWait().toMillis()), context, records, now.toEpochMilli())
         .onSuccess(v -> {
           // {"accepted":n,"ids":[…]} written directly: ids are UUIDs, nothing to escape
           StringBuilder b = new StringBuilder(24 + 39 * n).append("{\"accepted\":").append(n).append(",\"ids\":[");
