@@ -106,9 +106,6 @@ final class TelemetryRecordReader {
 
   /** One pass over one value; returns null to hand the value to the general path. */
   private static final class Scan extends JsonByteCursor {
-    /** Set by {@link #string()} when the string just read had an escape sequence. */
-    private boolean escaped;
-
     Scan(byte[] b) {
       super(b);
     }
@@ -131,7 +128,7 @@ final class TelemetryRecordReader {
         while (true) {
           if (b[i] != '"') return null;
           int ks = i + 1;
-          int ke = string();
+          int ke = scanString(false);
           if (escaped) return null;
           ws();
           if (b[i++] != ':') return null;
@@ -191,7 +188,7 @@ final class TelemetryRecordReader {
         return null;
       }
       int s = i + 1;
-      int e = string();
+      int e = scanString(false);
       return escaped ? null : new String(b, s, e - s, StandardCharsets.UTF_8);
     }
 
@@ -207,7 +204,7 @@ final class TelemetryRecordReader {
       while (true) {
         if (b[i] != '"') return null;
         int ks = i + 1;
-        int ke = string();
+        int ke = scanString(false);
         if (escaped) return null;
         ws();
         if (b[i++] != ':') return null;
@@ -228,44 +225,11 @@ final class TelemetryRecordReader {
       }
     }
 
-    /**
-     * At a '"': moves past the closing quote; returns the index of the closing quote. Escapes are
-     * checked (and flagged in {@link #escaped}); a raw control character is invalid JSON.
-     */
-    private int string() {
-      escaped = false;
-      int j = i + 1;
-      while (true) {
-        byte c = b[j];
-        if (c == '"') break;
-        if (c == '\\') {
-          escaped = true;
-          byte e = b[j + 1];
-          if (e == 'u') {
-            for (int k = 2; k < 6; k++) {
-              if (Character.digit(b[j + k], 16) < 0) throw new IllegalStateException("bad escape");
-            }
-            j += 6;
-            continue;
-          }
-          if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
-            throw new IllegalStateException("bad escape");
-          }
-          j += 2;
-          continue;
-        }
-        if (c >= 0 && c < 0x20) throw new IllegalStateException("control character in a string");
-        j++;
-      }
-      i = j + 1;
-      return j;
-    }
-
     /** Moves past one JSON value, checking its grammar (throws when it is not valid JSON). */
     private void skipValue() {
       byte c = b[i];
       switch (c) {
-        case '"' -> string();
+        case '"' -> scanString(false);
         case '{' -> {
           i++;
           ws();
@@ -274,7 +238,7 @@ final class TelemetryRecordReader {
           } else {
             while (true) {
               if (b[i] != '"') throw new IllegalStateException("name expected");
-              string();
+              scanString(false);
               ws();
               if (b[i++] != ':') throw new IllegalStateException("':' expected");
               ws();

@@ -42,8 +42,6 @@ final class TelemetryScan extends JsonByteCursor {
 
   private final String topicDeviceId;
   private final String received;
-  /** Set by {@link #string()} when the string just read had an escape sequence. */
-  private boolean escaped;
 
   private TelemetryScan(byte[] b, String topicDeviceId, String received) {
     super(b);
@@ -293,35 +291,14 @@ final class TelemetryScan extends JsonByteCursor {
   }
 
   /**
-   * At a '"': moves past the closing quote and returns its index. Escapes are checked (and flagged
-   * in {@link #escaped}); a control character or any non-ASCII byte (negative as a Java byte) gives up.
+   * At a '"': moves past the closing quote and returns its index (escapes flagged in
+   * {@link #escaped}); a control character, any non-ASCII byte or more than {@link #MAX_STRING}
+   * bytes gives up.
    */
   private int string() {
-    escaped = false;
-    int j = i + 1;
-    while (true) {
-      byte c = b[j];
-      if (c == '"') break;
-      if (c == '\\') {
-        escaped = true;
-        byte e = b[j + 1];
-        if (e == 'u') {
-          for (int k = 2; k < 6; k++) {
-            byte h = b[j + k];
-            if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) throw GIVE_UP;
-          }
-          j += 6;
-          continue;
-        }
-        if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') throw GIVE_UP;
-        j += 2;
-        continue;
-      }
-      if (c < 0x20) throw GIVE_UP;
-      j++;
-    }
-    if (j - i - 1 > MAX_STRING) throw GIVE_UP;
-    i = j + 1;
+    int start = i;
+    int j = scanString(true);
+    if (j - start - 1 > MAX_STRING) throw GIVE_UP;
     return j;
   }
 
