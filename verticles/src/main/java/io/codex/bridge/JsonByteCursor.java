@@ -1,8 +1,5 @@
 package io.codex.bridge;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,11 +12,6 @@ import java.nio.charset.StandardCharsets;
 public abstract class JsonByteCursor {
   /** Shared and without a stack trace: leaving a value to the full parser is not exceptional. */
   protected static final RuntimeException NOT_HANDLED = new RuntimeException("not handled by the one-pass scanner", null, false, false) {};
-
-  /** Eight bytes of the array at once, for {@link #plainRun}. */
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGH_BITS = 0x8080808080808080L;
 
   protected final byte[] b;
   protected int i;
@@ -75,8 +67,7 @@ public abstract class JsonByteCursor {
    */
   protected final int scanString(boolean asciiOnly) {
     escaped = false;
-    long stop = asciiOnly ? HIGH_BITS : 0;
-    int j = plainRun(i + 1, stop);
+    int j = i + 1;
     while (true) {
       byte c = b[j];
       if (c == '"') break;
@@ -88,38 +79,17 @@ public abstract class JsonByteCursor {
             byte h = b[j + k];
             if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) throw NOT_HANDLED;
           }
-          j = plainRun(j + 6, stop);
+          j += 6;
           continue;
         }
         if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') throw NOT_HANDLED;
-        j = plainRun(j + 2, stop);
+        j += 2;
         continue;
       }
       if (c < 0x20 && (c >= 0 || asciiOnly)) throw NOT_HANDLED;
       j++;
     }
     i = j + 1;
-    return j;
-  }
-
-  /**
-   * From {@code j}, inside a string: the index of the first group of eight bytes holding a '"', a
-   * '\\' or a control character (below 0x20), or of the last bytes when fewer than eight are left.
-   * Eight bytes per step with the "has zero byte" test ((v - 0x01..) & ~v & 0x80.. is not zero
-   * exactly when a byte of v is zero; with 0x20.. instead of 0x01.., when a byte is below 0x20).
-   * Bytes of 0x80 and above (UTF-8 sequences) match only when {@code stop} is {@link #HIGH_BITS}
-   * (their high bit is then kept), never when it is 0.
-   */
-  private int plainRun(int j, long stop) {
-    int last = b.length - 8;
-    while (j <= last) {
-      long v = (long) LONGS.get(b, j);
-      long quote = v ^ 0x2222222222222222L;
-      long backslash = v ^ 0x5C5C5C5C5C5C5C5CL;
-      long found = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((v - 0x2020202020202020L) & ~v) | (v & stop);
-      if ((found & HIGH_BITS) != 0) return j;
-      j += 8;
-    }
     return j;
   }
 }

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The string step, eight bytes at a time, against a byte-by-byte reading of the same JSON rules. */
+/** The shared string step of both one-pass scanners, against a separate reading of the same JSON rules. */
 class JsonByteCursorTest {
   static final class Cursor extends JsonByteCursor {
     Cursor(byte[] b) {
