@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A position in JSON bytes and the small steps both one-pass telemetry scanners take over them
  * (ingest's {@code TelemetryScan}, the live feed's {@link TelemetryRecordReader}): whitespace,
- * strings, field names compared as bytes, literals and digit runs. A step that finds something else throws
+ * strings, field names compared as bytes, literals, numbers and whole values skipped with their
+ * grammar checked, within the scanner's {@link Limits}. A step that finds something else throws
  * {@link #NOT_HANDLED}; each scanner catches it (with any other runtime exception, such as reading
  * past the end of cut-off bytes) and hands the bytes to its full JSON parser.
  */
@@ -13,13 +14,24 @@ public abstract class JsonByteCursor {
   /** Shared and without a stack trace: leaving a value to the full parser is not exceptional. */
   protected static final RuntimeException NOT_HANDLED = new RuntimeException("not handled by the one-pass scanner", null, false, false) {};
 
+  /**
+   * What a scanner takes on before it hands the value to its full parser: only ASCII in strings,
+   * the longest string, field name (in skipped objects) and number, and how deeply skipped values
+   * may nest.
+   */
+  public record Limits(boolean asciiOnly, int maxString, int maxName, int maxDepth, int maxNumber) {
+    public static final Limits NONE = new Limits(false, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
   protected final byte[] b;
   protected int i;
-  /** Set by {@link #scanString} when the string just read had an escape sequence. */
+  /** Set by {@link #string()} when the string just read had an escape sequence. */
   protected boolean escaped;
+  private final Limits limits;
 
-  protected JsonByteCursor(byte[] b) {
+  protected JsonByteCursor(byte[] b, Limits limits) {
     this.b = b;
+    this.limits = limits;
   }
 
   /** A field name or literal as the bytes to compare with. */
@@ -61,11 +73,12 @@ public abstract class JsonByteCursor {
 
   /**
    * At a '"': moves past the string and its closing quote; returns the index of the closing quote.
-   * Escapes are checked (and flagged in {@link #escaped}); a bad escape or a raw control character
-   * (invalid JSON) throws {@link #NOT_HANDLED}, and so does any byte of 0x80 and above (non-ASCII)
-   * when {@code asciiOnly}.
+   * Escapes are checked (and flagged in {@link #escaped}); a bad escape, a raw control character
+   * (invalid JSON), a byte of 0x80 and above when the limits say ASCII only, or a string longer
+   * than the limit throws {@link #NOT_HANDLED}.
    */
-  protected final int scanString(boolean asciiOnly) {
+  protected final int string() {
+    boolean asciiOnly = limits.asciiOnly();
     escaped = false;
     int j = i + 1;
     while (true) {
@@ -89,7 +102,91 @@ public abstract class JsonByteCursor {
       if (c < 0x20 && (c >= 0 || asciiOnly)) throw NOT_HANDLED;
       j++;
     }
+    if (j - i - 1 > limits.maxString()) throw NOT_HANDLED;
     i = j + 1;
     return j;
+  }
+
+  /**
+   * Moves past one JSON value, checking its grammar; {@code depth} counts the brackets it may still
+   * open before the limit. Leaves {@link #escaped} false: it tells about the caller's own strings.
+   */
+  protected final void skipValue(int depth) {
+    switch (b[i]) {
+      case '"' -> string();
+      case '{' -> {
+        if (depth > limits.maxDepth()) throw NOT_HANDLED;
+        i++;
+        ws();
+        if (b[i] == '}') {
+          i++;
+        } else {
+          while (true) {
+            if (b[i] != '"') throw NOT_HANDLED;
+            int s = i;
+            if (string() - s > limits.maxName()) throw NOT_HANDLED;
+            ws();
+            if (b[i++] != ':') throw NOT_HANDLED;
+            ws();
+            skipValue(depth + 1);
+            ws();
+            byte sep = b[i++];
+            if (sep == '}') break;
+            if (sep != ',') throw NOT_HANDLED;
+            ws();
+          }
+        }
+      }
+      case '[' -> {
+        if (depth > limits.maxDepth()) throw NOT_HANDLED;
+        i++;
+        ws();
+        if (b[i] == ']') {
+          i++;
+        } else {
+          while (true) {
+            skipValue(depth + 1);
+            ws();
+            byte sep = b[i++];
+            if (sep == ']') break;
+            if (sep != ',') throw NOT_HANDLED;
+            ws();
+          }
+        }
+      }
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> number();
+    }
+    escaped = false;
+  }
+
+  /**
+   * At a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? of at most the limit's characters;
+   * returns whether it is an integer (no fraction, no exponent).
+   */
+  protected final boolean number() {
+    int s = i;
+    boolean integer = true;
+    if (b[i] == '-') i++;
+    if (b[i] == '0') {
+      i++;
+    } else {
+      digits();
+    }
+    if (i < b.length && b[i] == '.') {
+      integer = false;
+      i++;
+      digits();
+    }
+    if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
+      integer = false;
+      i++;
+      if (b[i] == '+' || b[i] == '-') i++;
+      digits();
+    }
+    if (i - s > limits.maxNumber()) throw NOT_HANDLED;
+    return integer;
   }
 }

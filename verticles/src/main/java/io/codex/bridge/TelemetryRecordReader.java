@@ -107,7 +107,7 @@ final class TelemetryRecordReader {
   /** One pass over one value; returns null to hand the value to the general path. */
   private static final class Scan extends JsonByteCursor {
     Scan(byte[] b) {
-      super(b);
+      super(b, Limits.NONE);
     }
 
     TelemetryRecord record(int partition, long offset) {
@@ -128,7 +128,7 @@ final class TelemetryRecordReader {
         while (true) {
           if (b[i] != '"') return null;
           int ks = i + 1;
-          int ke = scanString(false);
+          int ke = string();
           if (escaped) return null;
           ws();
           if (b[i++] != ':') return null;
@@ -136,14 +136,14 @@ final class TelemetryRecordReader {
           int vs = i;
           byte c = b[i];
           if (is(ks, ke, PAYLOAD)) {
-            skipValue();
+            skipValue(1);
             payload = c == 'n' ? null : new String(b, vs, i - vs, StandardCharsets.UTF_8);
           } else if (is(ks, ke, LOCATION)) {
             if (c == '{') {
               loc = location();
               if (loc == null) return null;
             } else {
-              skipValue();
+              skipValue(1);
             }
           } else if (is(ks, ke, ID)) {
             id = text(c);
@@ -158,7 +158,7 @@ final class TelemetryRecordReader {
           } else if (is(ks, ke, CORRELATION_ID)) {
             correlationId = text(c);
           } else {
-            skipValue();
+            skipValue(1);
           }
           if (escaped) return null;
           ws();
@@ -188,7 +188,7 @@ final class TelemetryRecordReader {
         return null;
       }
       int s = i + 1;
-      int e = scanString(false);
+      int e = string();
       return escaped ? null : new String(b, s, e - s, StandardCharsets.UTF_8);
     }
 
@@ -204,14 +204,14 @@ final class TelemetryRecordReader {
       while (true) {
         if (b[i] != '"') return null;
         int ks = i + 1;
-        int ke = scanString(false);
+        int ke = string();
         if (escaped) return null;
         ws();
         if (b[i++] != ':') return null;
         ws();
         int slot = is(ks, ke, LAT) ? 0 : is(ks, ke, LON) ? 1 : is(ks, ke, ALT) ? 2 : -1;
         int vs = i;
-        skipValue();
+        skipValue(1);
         if (slot >= 0) {
           byte c = b[vs];
           if (c != '-' && (c < '0' || c > '9')) return null;
@@ -222,75 +222,6 @@ final class TelemetryRecordReader {
         if (sep == '}') return out;
         if (sep != ',') return null;
         ws();
-      }
-    }
-
-    /** Moves past one JSON value, checking its grammar (throws when it is not valid JSON). */
-    private void skipValue() {
-      byte c = b[i];
-      switch (c) {
-        case '"' -> scanString(false);
-        case '{' -> {
-          i++;
-          ws();
-          if (b[i] == '}') {
-            i++;
-          } else {
-            while (true) {
-              if (b[i] != '"') throw new IllegalStateException("name expected");
-              scanString(false);
-              ws();
-              if (b[i++] != ':') throw new IllegalStateException("':' expected");
-              ws();
-              skipValue();
-              ws();
-              byte sep = b[i++];
-              if (sep == '}') break;
-              if (sep != ',') throw new IllegalStateException("',' or '}' expected");
-              ws();
-            }
-          }
-        }
-        case '[' -> {
-          i++;
-          ws();
-          if (b[i] == ']') {
-            i++;
-          } else {
-            while (true) {
-              skipValue();
-              ws();
-              byte sep = b[i++];
-              if (sep == ']') break;
-              if (sep != ',') throw new IllegalStateException("',' or ']' expected");
-              ws();
-            }
-          }
-        }
-        case 't' -> literal("true");
-        case 'f' -> literal("false");
-        case 'n' -> literal("null");
-        default -> number();
-      }
-      escaped = false;
-    }
-
-    /** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-    private void number() {
-      if (b[i] == '-') i++;
-      if (b[i] == '0') {
-        i++;
-      } else {
-        digits();
-      }
-      if (i < b.length && b[i] == '.') {
-        i++;
-        digits();
-      }
-      if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
-        i++;
-        if (b[i] == '+' || b[i] == '-') i++;
-        digits();
       }
     }
   }

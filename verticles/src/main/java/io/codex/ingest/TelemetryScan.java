@@ -18,11 +18,12 @@ import java.util.List;
  * approach as {@code io.codex.bridge.TelemetryRecordReader}'s scanner for reading records back.
  */
 final class TelemetryScan extends JsonByteCursor {
-  /** Jackson's own limits are far larger (names 50k, strings 20M, nesting 1000, numbers 1000). */
-  private static final int MAX_DEPTH = 64;
   private static final int MAX_NAME = 1024;
-  private static final int MAX_STRING = 1_000_000;
-  private static final int MAX_NUMBER = 100;
+  /**
+   * ASCII only; strings of 1,000,000 bytes, names 1,024, nesting 64, numbers 100 characters (Jackson's
+   * own limits are far larger: names 50k, strings 20M, nesting 1000, numbers 1000).
+   */
+  private static final Limits LIMITS = new Limits(true, 1_000_000, MAX_NAME, 64, 100);
 
   /** 10^0 to 10^15, all exact doubles. */
   private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
@@ -44,7 +45,7 @@ final class TelemetryScan extends JsonByteCursor {
   private final String received;
 
   private TelemetryScan(byte[] b, String topicDeviceId, String received) {
-    super(b);
+    super(b, LIMITS);
     this.topicDeviceId = topicDeviceId;
     this.received = received;
   }
@@ -288,97 +289,5 @@ final class TelemetryScan extends JsonByteCursor {
     int e = string();
     if (escaped || e - s > MAX_NAME) throw GIVE_UP;
     return e;
-  }
-
-  /**
-   * At a '"': moves past the closing quote and returns its index (escapes flagged in
-   * {@link #escaped}); a control character, any non-ASCII byte or more than {@link #MAX_STRING}
-   * bytes gives up.
-   */
-  private int string() {
-    int start = i;
-    int j = scanString(true);
-    if (j - start - 1 > MAX_STRING) throw GIVE_UP;
-    return j;
-  }
-
-  /** Moves past one JSON value, checking its grammar; {@code depth} counts the brackets it may open. */
-  private void skipValue(int depth) {
-    byte c = b[i];
-    switch (c) {
-      case '"' -> string();
-      case '{' -> {
-        if (depth > MAX_DEPTH) throw GIVE_UP;
-        i++;
-        ws();
-        if (b[i] == '}') {
-          i++;
-          return;
-        }
-        while (true) {
-          if (b[i] != '"') throw GIVE_UP;
-          int s = i;
-          if (string() - s > MAX_NAME) throw GIVE_UP;
-          ws();
-          if (b[i++] != ':') throw GIVE_UP;
-          ws();
-          skipValue(depth + 1);
-          ws();
-          byte sep = b[i++];
-          if (sep == '}') return;
-          if (sep != ',') throw GIVE_UP;
-          ws();
-        }
-      }
-      case '[' -> {
-        if (depth > MAX_DEPTH) throw GIVE_UP;
-        i++;
-        ws();
-        if (b[i] == ']') {
-          i++;
-          return;
-        }
-        while (true) {
-          skipValue(depth + 1);
-          ws();
-          byte sep = b[i++];
-          if (sep == ']') return;
-          if (sep != ',') throw GIVE_UP;
-          ws();
-        }
-      }
-      case 't' -> literal("true");
-      case 'f' -> literal("false");
-      case 'n' -> literal("null");
-      default -> number();
-    }
-  }
-
-  /**
-   * At a number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? of at most {@value #MAX_NUMBER}
-   * characters; returns whether it is an integer (no fraction, no exponent).
-   */
-  private boolean number() {
-    int s = i;
-    boolean integer = true;
-    if (b[i] == '-') i++;
-    if (b[i] == '0') {
-      i++;
-    } else {
-      digits();
-    }
-    if (i < b.length && b[i] == '.') {
-      integer = false;
-      i++;
-      digits();
-    }
-    if (i < b.length && (b[i] == 'e' || b[i] == 'E')) {
-      integer = false;
-      i++;
-      if (b[i] == '+' || b[i] == '-') i++;
-      digits();
-    }
-    if (i - s > MAX_NUMBER) throw GIVE_UP;
-    return integer;
   }
 }

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 /** The shared string step of both one-pass scanners, against a separate reading of the same JSON rules. */
 class JsonByteCursorTest {
   static final class Cursor extends JsonByteCursor {
-    Cursor(byte[] b) {
-      super(b);
+    Cursor(byte[] b, boolean asciiOnly) {
+      super(b, new Limits(asciiOnly, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE));
     }
 
     /** "end index, escaped, next position" or the failure's name. */
-    String scan(boolean asciiOnly) {
+    String scan() {
       try {
-        int end = scanString(asciiOnly);
+        int end = string();
         return end + " " + escaped + " " + i;
       } catch (RuntimeException e) {
         return e == NOT_HANDLED ? "not handled" : "past the end";
@@ -55,7 +55,7 @@ class JsonByteCursorTest {
 
   static void check(byte[] b) {
     for (boolean ascii : new boolean[] {false, true}) {
-      assertThat(new Cursor(b).scan(ascii)).as(new String(b, StandardCharsets.ISO_8859_1) + " ascii only " + ascii)
+      assertThat(new Cursor(b, ascii).scan()).as(new String(b, StandardCharsets.ISO_8859_1) + " ascii only " + ascii)
           .isEqualTo(reference(b, ascii));
     }
   }
