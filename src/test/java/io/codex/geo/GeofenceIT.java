@@ -79,6 +79,35 @@ class GeofenceIT {
         .add(new JsonArray().add(w).add(n)).add(new JsonArray().add(w).add(s))));
   }
 
+  // ---------------------------------------------------------------- no fence yet
+
+  @Test
+  @Order(0)
+  void withNoFenceTheEvaluatorReadsNothingAndAFenceCreatedLaterSeesTheNextPosition() throws Exception {
+    String device = "truck-before-fences";
+    String deviceSecret = new Devices(node).create(device);
+    for (int i = 0; i < 20; i++) drive(device, deviceSecret, 30.0 + i * 0.001, 40.0);
+    Eventually.within(WAIT, "every telemetry partition paused", () -> node.metric("codex_geofences_partitions_paused") == 6);
+    // what arrived while paused is skipped, and committed as such: the group's lag does not grow
+    awaitCommittedToTheEnd();
+    assertThat(node.metric("codex_geofences_positions_total")).as("positions evaluated with no fence").isZero();
+
+    // a fence around where the device stands, and at once its next position: an enter
+    assertThat(post(new JsonObject().put("id", "first-fence").put("name", "First fence")
+        .put("circle", new JsonObject().put("center", new JsonArray().add(30.02).add(40.0)).put("radiusMeters", 500))).status())
+        .isEqualTo(201);
+    drive(device, deviceSecret, 30.0201, 40.0);
+    Eventually.within(WAIT, "the enter", () -> KafkaTopics.readAll(node.bootstrapServers(), EVENTS).stream()
+        .anyMatch(r -> device.equals(r.key()) && "enter".equals(new JsonObject(r.value()).getString("transition"))));
+    assertThat(node.metric("codex_geofences_partitions_paused")).isZero();
+    assertThat(node.metric("codex_geofences_positions_total")).as("only what came after the fence").isEqualTo(1.0);
+
+    // the last fence gone and the device's state swept: paused again
+    assertThat(Http.delete(node.url("/api/v1/geofences/first-fence"), token(Role.ADMIN)).status()).isEqualTo(204);
+    drive(device, deviceSecret, 30.0202, 40.0);
+    Eventually.within(WAIT, "paused again", () -> node.metric("codex_geofences_partitions_paused") == 6);
+  }
+
   // ---------------------------------------------------------------- the API
 
   @Test
@@ -375,9 +404,13 @@ class GeofenceIT {
   }
 
   static void drive(double lon, double lat) {
-    JsonObject rec = new JsonObject().put("deviceId", DEVICE).put("timestamp", Instant.now().toString()).put("sensorType", "gps")
+    drive(DEVICE, secret, lon, lat);
+  }
+
+  static void drive(String device, String deviceSecret, double lon, double lat) {
+    JsonObject rec = new JsonObject().put("deviceId", device).put("timestamp", Instant.now().toString()).put("sensorType", "gps")
         .put("payload", new JsonObject().put("speed", 50)).put("location", new JsonObject().put("lat", lat).put("lon", lon));
-    Http.Response r = Http.send("POST", node.url("/api/v1/telemetry"), Http.basic(DEVICE, secret), "application/json", rec.encode());
+    Http.Response r = Http.send("POST", node.url("/api/v1/telemetry"), Http.basic(device, deviceSecret), "application/json", rec.encode());
     assertThat(r.status()).as(r.body()).isEqualTo(202);
   }
 

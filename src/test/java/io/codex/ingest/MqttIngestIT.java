@@ -227,12 +227,8 @@ class MqttIngestIT {
     assertThat(flood).containsExactlyElementsOf(expected);
   }
 
-  /** A meter's value from the node's Prometheus endpoint (0 when absent). */
   static double metric(String name) {
-    io.codex.testing.Http.Response r = io.codex.testing.Http.get(node.url("/metrics"), null);
-    assertThat(r.status()).isEqualTo(200);
-    return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return node.metric(name);
   }
 
   static Process mosquittoPub(String user, String password, String topic, String message, String version) throws Exception {

@@ -61,6 +61,14 @@ public final class TestNode implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort + path;
   }
 
+  /** A meter's value from this node's Prometheus endpoint, summed over its tags; 0 when absent. */
+  public double metric(String name) {
+    Http.Response r = Http.get(url("/metrics"), null);
+    if (r.status() != 200) throw new AssertionError("GET /metrics answered " + r.status());
+    return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   public String mqttUrl() {
     return "tcp://127.0.0.1:" + mqttPort;
   }

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -53,10 +54,21 @@ import org.slf4j.LoggerFactory;
  * are then skipped up to that offset, so a restart (clean or not) writes no transition twice. The
  * rebuild reads the events topic from its start, so it takes as long as its retention holds
  * events; a transition older than the retention is forgotten (the device counts as outside).
+ *
+ * <p>Idle: while no fence exists (and no device is inside one), there is nothing to evaluate, so
+ * the evaluator pauses its partitions instead of fetching and decompressing every record to skip
+ * it. Every {@link #IDLE_SKIP_INTERVAL_MS} it moves them to their end and commits that, so the
+ * group's lag does not grow. When a fence appears, each partition resumes at the first record
+ * received at or after the fence's creation ({@code offsetsForTimes}), never before where it
+ * stopped: a fence sees each device's next position, including those received while the
+ * evaluator was still paused.
  */
 final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
   private static final Logger log = LoggerFactory.getLogger(GeofenceEvaluator.class);
   private static final Duration POLL = Duration.ofMillis(500);
+  /** While paused: how soon a new fence is noticed. */
+  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+  static final long IDLE_SKIP_INTERVAL_MS = 5_000;
   private static final long RETRY_MS = 1_000;
   private static final int SEND_RETRIES = 100;
 
@@ -78,6 +90,9 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private long sweptDeletions;
+  private long lastIdleSkipMs;
+  /** Paused partitions: where evaluation stopped (what came after was skipped, not evaluated). */
+  private final Map<TopicPartition, Long> stoppedAt = new HashMap<>();
 
   GeofenceEvaluator(GeofenceConfig cfg, KafkaSettings kafka, SharedProducer producer, GeofenceRegistry registry,
       GeofenceMetrics metrics) {
@@ -106,13 +121,14 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
       c.subscribe(List.of(telemetryTopic), this);
       while (running) {
         try {
-          ConsumerRecords<String, byte[]> records = c.poll(POLL);
+          ConsumerRecords<String, byte[]> records = c.poll(c.paused().isEmpty() ? POLL : IDLE_POLL);
           if (!toRestore.isEmpty() && !restore()) {
             resync("the state could not be rebuilt");
             continue;
           }
           if (!records.isEmpty() && !process(records)) resync("the batch's transitions were not acknowledged");
           if (records.isEmpty()) commitIfDue();   // the last batch's offsets, once the stream pauses
+          pauseWhileIdle(c);
         } catch (WakeupException e) {
           if (running) log.debug("geofence evaluator woken up");
         } catch (RuntimeException e) {
@@ -193,6 +209,76 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     return true;
   }
 
+  // ---------------------------------------------------------------- idle: no fence
+
+  /**
+   * Pauses every owned partition while there is nothing to evaluate, keeps the paused ones at their
+   * end (committed), and resumes them when a fence appears.
+   */
+  private void pauseWhileIdle(KafkaConsumer<String, byte[]> c) {
+    boolean idle = registry.index().size() == 0 && tracker.size() == 0 && toRestore.isEmpty();
+    Set<TopicPartition> paused = c.paused();
+    if (idle) {
+      Set<TopicPartition> more = new HashSet<>(c.assignment());
+      more.removeAll(paused);
+      if (!more.isEmpty()) {
+        for (TopicPartition tp : more) stoppedAt.put(tp, c.position(tp, Duration.ofSeconds(10)));
+        c.pause(more);
+        if (paused.isEmpty()) log.info("geofence evaluation paused: no fence [partitions: {}]", partitionIds(more));
+        paused = c.paused();
+      }
+      long now = System.currentTimeMillis();
+      if (!paused.isEmpty() && now - lastIdleSkipMs >= IDLE_SKIP_INTERVAL_MS) {
+        lastIdleSkipMs = now;
+        // nothing to evaluate in what arrived meanwhile: skipped, and committed as such
+        c.seekToEnd(paused);
+        for (TopicPartition tp : paused) processed.put(tp, new OffsetAndMetadata(c.position(tp, Duration.ofSeconds(10))));
+        uncommitted = true;
+        commitIfDue();
+      }
+    } else if (!paused.isEmpty()) {
+      resumeAt(c, paused, earliestFenceMs());
+    }
+    metrics.paused(c.paused().size());
+  }
+
+  /**
+   * Resumes at the first record received at or after {@code sinceMs} (the end when there is none
+   * yet), never before where evaluation stopped: nothing is evaluated twice.
+   */
+  private void resumeAt(KafkaConsumer<String, byte[]> c, Set<TopicPartition> paused, long sinceMs) {
+    // the end first: a record appended after it has a later timestamp than the query's answer saw
+    Map<TopicPartition, Long> end = c.endOffsets(paused, Duration.ofSeconds(10));
+    Map<TopicPartition, Long> query = new HashMap<>();
+    paused.forEach(tp -> query.put(tp, sinceMs));
+    Map<TopicPartition, OffsetAndTimestamp> at = c.offsetsForTimes(query, Duration.ofSeconds(10));
+    for (TopicPartition tp : paused) {
+      OffsetAndTimestamp o = at.get(tp);
+      long target = Math.max(o != null ? o.offset() : end.get(tp), stoppedAt.getOrDefault(tp, 0L));
+      c.seek(tp, target);
+      // what lies before it was skipped: committed as processed, so the group's lag says so
+      processed.put(tp, new OffsetAndMetadata(target));
+    }
+    uncommitted = true;
+    stoppedAt.clear();
+    c.resume(paused);
+    lastIdleSkipMs = 0;
+    log.info("geofence evaluation resumed: a fence exists [partitions: {}]", partitionIds(paused));
+  }
+
+  /** When the oldest live fence was created (epoch ms); now when unknown. */
+  private long earliestFenceMs() {
+    long earliest = Long.MAX_VALUE;
+    for (GeofenceIndex.Entry e : registry.list()) {
+      try {
+        earliest = Math.min(earliest, Instant.parse(e.fence.createdAt()).toEpochMilli());
+      } catch (RuntimeException ignored) {
+        // a fence without a readable creation time: the records from now on
+      }
+    }
+    return earliest == Long.MAX_VALUE ? System.currentTimeMillis() : earliest;
+  }
+
   /** Commits what was processed (every batch of it acknowledged) when the last commit is a second old. */
   private void commitIfDue() {
     long nowNanos = System.nanoTime();
@@ -239,6 +325,9 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     try {
       Set<TopicPartition> owned = consumer.assignment();
       tracker.clear();
+      // back to the committed offsets for every partition, paused or not (paused again if still idle)
+      consumer.resume(consumer.paused());
+      stoppedAt.clear();
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned, Duration.ofSeconds(10));
       for (TopicPartition tp : owned) {
         OffsetAndMetadata om = committed.get(tp);
@@ -340,6 +429,7 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
   }
 
   private void forget(Collection<TopicPartition> partitions) {
+    partitions.forEach(stoppedAt::remove);
     Set<Integer> ids = partitionIds(partitions);
     tracker.dropPartitions(ids);
     toRestore.removeAll(ids);

@@ -15,6 +15,7 @@ final class GeofenceMetrics implements Shareable {
   private final Counter enters;
   private final Counter exits;
   private final Counter resyncs;
+  private final java.util.concurrent.atomic.AtomicInteger paused = new java.util.concurrent.atomic.AtomicInteger();
 
   private GeofenceMetrics(MeterRegistry registry, GeofenceRegistry fences) {
     positions = Counter.builder("codex.geofences.positions")
@@ -27,6 +28,8 @@ final class GeofenceMetrics implements Shareable {
         .description("transitions written to codex.geofence-events").register(registry);
     resyncs = Counter.builder("codex.geofences.resyncs")
         .description("times the evaluator rewound to its committed offsets after a failure").register(registry);
+    Gauge.builder("codex.geofences.partitions.paused", paused, java.util.concurrent.atomic.AtomicInteger::get)
+        .description("telemetry partitions this node's evaluator is not reading because no fence exists").register(registry);
     Gauge.builder("codex.geofences.fences", fences, GeofenceRegistry::size)
         .description("geofences in this node's registry").register(registry);
   }
@@ -45,6 +48,10 @@ final class GeofenceMetrics implements Shareable {
 
   void transition(String name) {
     ("enter".equals(name) ? enters : exits).increment();
+  }
+
+  void paused(int partitions) {
+    paused.set(partitions);
   }
 
   void resync() {
