@@ -23,6 +23,8 @@ public abstract class JsonByteCursor {
     public static final Limits NONE = new Limits(false, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
   protected final byte[] b;
   protected int i;
   /** Set by {@link #string()} when the string just read had an escape sequence. */
@@ -188,5 +190,32 @@ public abstract class JsonByteCursor {
     }
     if (i - s > limits.maxNumber()) throw NOT_HANDLED;
     return integer;
+  }
+
+  /**
+   * A valid JSON number with a fraction, no exponent and at most 15 digits, else NaN. Then the
+   * digits m and 10^k are exact doubles and m / 10^k is one correctly rounded division: the double
+   * nearest the decimal, which is what {@link Double#parseDouble} returns (Clinger's fast path),
+   * at a fraction of its cost.
+   */
+  protected final double decimal(int s, int e) {
+    boolean negative = b[s] == '-';
+    if (negative) s++;
+    if (e - s > 16) return Double.NaN; // 15 digits and the point
+    long m = 0;
+    int fraction = -1;
+    for (int k = s; k < e; k++) {
+      byte c = b[k];
+      if (c == '.') {
+        fraction = e - k - 1;
+      } else if (c >= '0' && c <= '9') {
+        m = m * 10 + (c - '0');
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (fraction < 0) return Double.NaN;
+    double v = m / POW10[fraction];
+    return negative ? -v : v;
   }
 }

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
  * Reads a normalised telemetry record (the JSON value ingest wrote to {@code codex.telemetry})
  * into a {@link TelemetryRecord} with one pass over the bytes: field names are compared as bytes,
  * the payload is sliced by bracket depth (string-aware) instead of tokenised, and only the
- * location's numbers are parsed. Values with escape sequences, and anything unexpected, go to a
- * full JSON parser instead, so the result is always the same as a JSON parser's; an unreadable
- * value gives null. The live feed reads every record on every node, so this runs once per record
- * per node.
+ * location's numbers are parsed (a plain decimal, as ingest writes them, by one exact division).
+ * Values with escape sequences, and anything unexpected, go to a full JSON parser instead, so the
+ * result is always the same as a JSON parser's; an unreadable value gives null. The live feed
+ * reads every record on every node, so this runs once per record per node.
  */
 final class TelemetryRecordReader {
   private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
@@ -215,7 +215,8 @@ final class TelemetryRecordReader {
         if (slot >= 0) {
           byte c = b[vs];
           if (c != '-' && (c < '0' || c > '9')) return null;
-          out[slot] = Double.parseDouble(new String(b, vs, i - vs, StandardCharsets.ISO_8859_1));
+          double v = decimal(vs, i);
+          out[slot] = !Double.isNaN(v) ? v : Double.parseDouble(new String(b, vs, i - vs, StandardCharsets.ISO_8859_1));
         }
         ws();
         byte sep = b[i++];

@@ -63,6 +63,31 @@ class TelemetryRecordReaderTest {
   }
 
   @Test
+  void readsRandomCoordinatesToTheSameDoublesAsAJsonParser() {
+    Random random = new Random(11);
+    for (int k = 0; k < 30_000; k++) {
+      String lat = coordinate(random, 90, k);
+      String lon = coordinate(random, 180, k + 1);
+      String v = "{\"deviceId\":\"d\",\"payload\":{},\"location\":{\"lat\":" + lat + ",\"lon\":" + lon + "}}";
+      TelemetryRecord r = read(v);
+      assertThat(r).as(v).isEqualTo(jackson(v));
+      assertThat(r.lat()).as(v).isEqualTo(Double.parseDouble(lat));
+      assertThat(r.lon()).as(v).isEqualTo(Double.parseDouble(lon));
+    }
+  }
+
+  /** As ingest writes it (Double.toString), with 1 to 17 significant digits, or tiny (an exponent). */
+  private static String coordinate(Random random, double range, int kind) {
+    double d = (random.nextDouble() * 2 - 1) * range;
+    return switch (kind % 4) {
+      case 0 -> Double.toString(d);
+      case 1 -> new java.math.BigDecimal(d).round(new java.math.MathContext(1 + random.nextInt(17))).toPlainString();
+      case 2 -> new java.math.BigDecimal(d).setScale(random.nextInt(16), java.math.RoundingMode.HALF_EVEN).toPlainString();
+      default -> Double.toString(d * 1e-7);
+    };
+  }
+
+  @Test
   void unreadableValuesGiveNullAndNeverThrow() {
     for (String v : List.of("", " ", "[]", "null", "\"text\"", "{", "{\"deviceId\":", "{\"deviceId\":\"x\"",
         "{\"payload\":{\"a\":1}", "{\"location\":{\"lat\":\"north\"},\"payload\":{}}", "not json")) {
