@@ -24,6 +24,36 @@ class TelemetryParserTest {
   }
 
   @Test
+  void coordinatesAreWrittenAsDoubleToStringWritesThem() {
+    java.util.Random random = new java.util.Random(5);
+    int leftToTheJdk = 0;
+    for (int k = 0; k < 300_000; k++) {
+      double v = switch (k % 4) {
+        case 0 -> (random.nextDouble() * 2 - 1) * 180;                       // any double in range
+        case 1 -> Math.round((random.nextDouble() * 2 - 1) * 90 * 1e6) / 1e6;  // six decimals, as GPS sends
+        case 2 -> random.nextInt(2_000_000) - 1_000_000 + random.nextInt(100) / 100.0; // altitudes
+        default -> (random.nextDouble() * 2 - 1) * 1e-2;                     // near 0, down to exponents
+      };
+      String ours = TelemetryParser.decimal(v);
+      String jdk = Double.toString(v);
+      if (ours == null) {
+        // left to Double.toString: an exponent, or 16 and more significant digits (beyond 2^53)
+        assertThat(Math.abs(v) < 1e-3 || jdk.replaceAll("[-.]|^-?0\\.0*", "").length() >= 16).as(jdk).isTrue();
+        leftToTheJdk++;
+        continue;
+      }
+      assertThat(Double.parseDouble(ours)).as(ours + " for " + jdk).isEqualTo(v);
+      assertThat(ours).as("the same text as Double.toString").isEqualTo(jdk);
+    }
+    for (double v : new double[] {0.001, 2.0, -0.5, 48.8566, 2.3522, -122.4194, 90.0, -180.0, 1234567.5, 9999999.999}) {
+      assertThat(TelemetryParser.decimal(v)).isEqualTo(Double.toString(v));
+    }
+    assertThat(TelemetryParser.decimal(0.0)).as("0.0 and -0.0 are left to Double.toString").isNull();
+    assertThat(TelemetryParser.decimal(1e7)).isNull();
+    assertThat(leftToTheJdk).as("left to Double.toString").isLessThan(300_000 / 2);
+  }
+
+  @Test
   void normalisesARecordKeepingThePayloadAndAddingIdAndReceivedAt() {
     var r = parse("{\"deviceId\":\"truck-1\",\"timestamp\":\"2026-11-25T10:00:00.5+02:00\",\"sensorType\":\"gps\","
         + "\"payload\":{\"speed\":12.50,\"name\":\"Zürich\",\"nested\":{\"a\":[1,2]}},\"location\":{\"lat\":47.3,\"lon\":8.5},"
