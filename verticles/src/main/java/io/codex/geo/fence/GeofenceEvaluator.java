@@ -68,7 +68,7 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
   private static final Duration POLL = Duration.ofMillis(500);
   /** While paused: how soon a new fence is noticed. */
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
-  static final long IDLE_SKIP_INTERVAL_MS = 5_000;
+  private static final long IDLE_SKIP_INTERVAL_MS = 5_000;
   private static final long RETRY_MS = 1_000;
   private static final int SEND_RETRIES = 100;
 
@@ -231,10 +231,14 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
       if (!paused.isEmpty() && now - lastIdleSkipMs >= IDLE_SKIP_INTERVAL_MS) {
         lastIdleSkipMs = now;
         // nothing to evaluate in what arrived meanwhile: skipped, and committed as such
-        c.seekToEnd(paused);
-        for (TopicPartition tp : paused) processed.put(tp, new OffsetAndMetadata(c.position(tp, Duration.ofSeconds(10))));
-        uncommitted = true;
-        commitIfDue();
+        try {
+          c.seekToEnd(paused);
+          for (TopicPartition tp : paused) processed.put(tp, new OffsetAndMetadata(c.position(tp, Duration.ofSeconds(10))));
+          uncommitted = true;
+          commitIfDue();
+        } catch (TimeoutException e) {
+          log.debug("geofence evaluator could not skip to the end while idle (Kafka unreachable?): {}", e.toString());
+        }
       }
     } else if (!paused.isEmpty()) {
       resumeAt(c, paused, earliestFenceMs());
