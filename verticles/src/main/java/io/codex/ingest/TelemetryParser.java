@@ -332,7 +332,6 @@ public final class TelemetryParser {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  /** A growable byte buffer without synchronisation (ByteArrayOutputStream locks on every write). */
   private static final long[] TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L,
       1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
       1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L, 1_000_000_000_000_000_000L};
@@ -378,6 +377,7 @@ public final class TelemetryParser {
   /** The longest text {@link #decimal(double, byte[], int)} writes: sign, 7 digits, point, 18 digits. */
   private static final int MAX_DECIMAL = 27;
 
+  /** A growable byte buffer without synchronisation (ByteArrayOutputStream locks on every write). */
   private static final class Out {
     private byte[] buf;
     private int len;
