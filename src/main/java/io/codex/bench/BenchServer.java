@@ -1,7 +1,6 @@
 package io.codex.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,9 +34,9 @@ final class BenchServer implements AutoCloseable {
 
   static BenchServer start(Map<String, String> env, List<String> jvmFlags) throws Exception {
     Path dir = Files.createTempDirectory("codex-bench");
-    int http = freePort();
-    int mqtt = freePort();
-    int kafka = freePort();
+    int http = FreePorts.next();
+    int mqtt = FreePorts.next();
+    int kafka = FreePorts.next();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(jvmFlags);
@@ -47,7 +46,7 @@ final class BenchServer implements AutoCloseable {
         "--data-dir", dir.resolve("data").toString(), "--http-port", Integer.toString(http), "--mqtt-port", Integer.toString(mqtt)));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile());
     pb.environment().put("CODEX_KAFKA_EMBEDDED_PORT", Integer.toString(kafka));
-    pb.environment().put("CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT", Integer.toString(freePort()));
+    pb.environment().put("CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT", Integer.toString(FreePorts.next()));
     pb.environment().putAll(env);
     BenchServer s = new BenchServer(dir.resolve("data"), http, mqtt, kafka, pb.start());
     s.awaitReady(Duration.ofSeconds(90));
@@ -106,17 +105,5 @@ final class BenchServer implements AutoCloseable {
   public void close() throws Exception {
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
-  }
-
-  /** Ports handed out in this process: never twice (the kernel may give a port just released again). */
-  private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        if (ISSUED.add(s.getLocalPort())) return s.getLocalPort();
-      }
-    }
-    throw new IOException("no free port that was not handed out already");
   }
 }

@@ -91,8 +91,7 @@ final class IngestBench {
       if (!wrk) System.out.println("(wrk not installed: HTTP closed-loop load from JVM clients, which cost the shared CPU more)");
       // both JVMs compile for minutes on two cores: measure steady state, not the JIT. First every
       // kind of load at once (as a node in service sees them, so the compiled code serves them all),
-      // then each alone
-      // only the loads of the scenarios asked for
+      // then each alone; only the loads of the scenarios asked for
       long warmStart = System.nanoTime();
       boolean single = runs("http-1rec") || runs("http-1rec-rate");
       boolean hundredRec = runs("http-100rec") || soak != null;
@@ -260,7 +259,7 @@ final class IngestBench {
       System.out.println(out.get(out.size() - 1));
       return null;
     }
-    int port = BenchServer.freePort();
+    int port = FreePorts.next();
     Path conf = Files.createTempFile("mosquitto", ".conf");
     Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n");
     Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)

@@ -207,7 +207,7 @@ class MqttIngestIT {
     o.setAutomaticReconnect(false);
     o.setMaxInflight(1000); // 3.1.1 has no receive maximum: this client sends 25 windows' worth at once
     c.connect(o).waitForCompletion(10_000);
-    double pausesBefore = metric("codex_mqtt_read_pauses_total");
+    double pausesBefore = node.metric("codex_mqtt_read_pauses_total");
     int n = RECEIVE_MAXIMUM * 25;
     List<org.eclipse.paho.client.mqttv3.IMqttDeliveryToken> tokens = new java.util.ArrayList<>();
     try {
@@ -219,16 +219,12 @@ class MqttIngestIT {
       c.close();
     }
     // the server stopped reading while the window was full, and every message still got through
-    assertThat(metric("codex_mqtt_read_pauses_total")).isGreaterThan(pausesBefore);
-    assertThat(metric("codex_mqtt_connections_paused")).isZero();
+    assertThat(node.metric("codex_mqtt_read_pauses_total")).isGreaterThan(pausesBefore);
+    assertThat(node.metric("codex_mqtt_connections_paused")).isZero();
     List<String> flood = markersInKafka().stream().filter(m -> m.startsWith("flood-")).toList();
     List<String> expected = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) expected.add("flood-" + i);
     assertThat(flood).containsExactlyElementsOf(expected);
-  }
-
-  static double metric(String name) {
-    return node.metric(name);
   }
 
   static Process mosquittoPub(String user, String password, String topic, String message, String version) throws Exception {

@@ -4,7 +4,6 @@ import io.codex.launcher.ConfigLoader;
 import io.codex.launcher.Platform;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -82,23 +81,12 @@ public final class TestNode implements AutoCloseable {
     platform.close();
   }
 
-  /** Ports handed out in this JVM: never twice, since nodes started here bind them later. */
-  private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /**
-   * A port nothing listens on, different from every other port this method returned: the kernel
-   * may give a port just released again, and two servers of one Vert.x instance on the same port
-   * share it (connections to the HTTP port would reach the MQTT server).
-   */
+  /** A free port, never the same twice in this JVM ({@link io.codex.bench.FreePorts}). */
   public static int freePort() {
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        s.setReuseAddress(true);
-        if (ISSUED.add(s.getLocalPort())) return s.getLocalPort();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+    try {
+      return io.codex.bench.FreePorts.next();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
-    throw new IllegalStateException("no free port that was not handed out already");
   }
 }
