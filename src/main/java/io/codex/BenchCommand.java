@@ -27,8 +27,13 @@ final class BenchCommand implements Callable<Integer> {
   String soak;
 
   @Option(names = "--only", split = ",", description = "ingest: run only these scenarios (http-1rec, http-1rec-rate, "
-      + "http-100rec, mqtt-qos1, mosquitto-qos1, kafka-raw; default all); the warm-up drives only their loads")
+      + "http-100rec, mqtt-qos1, mosquitto-qos1, mqtt-qos1-vertx, mosquitto-qos1-vertx, kafka-raw; default all); the warm-up "
+      + "drives only their loads")
   java.util.Set<String> only = new java.util.LinkedHashSet<>();
+
+  @Option(names = "--mqtt-rate", defaultValue = "0", description = "ingest: pace mqtt-qos1 and mosquitto-qos1 to this many "
+      + "messages/s, to compare CPU per message at one rate (default 0: as fast as the windows allow)")
+  double mqttRate;
 
   @Option(names = "--clients", defaultValue = "100", description = "livemap: WebSocket clients subscribed world-wide (default ${DEFAULT-VALUE})")
   int clients;
@@ -55,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     return switch (scenario) {
       case "ingest" -> new io.codex.bench.IngestBenchLauncher().run(d.toMillis() / 1000.0,
-          ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s, only);
+          ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s, only, mqttRate);
       case "embed" -> new io.codex.bench.EmbedBenchLauncher().run(d.toMillis() / 1000.0);
       case "livemap" -> new io.codex.bench.LiveMapBench(clients, devices, rate, stalled, d.toMillis() / 1000.0,
           ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s).run();

@@ -91,8 +91,13 @@ final class BenchServer implements AutoCloseable {
    * a rate, it hardly depends on what else the machine runs at the time.
    */
   long cpuMillis() {
+    return cpuMillis(process.pid());
+  }
+
+  /** CPU time process {@code pid} has used so far (user + system), in ms; -1 when unknown. */
+  static long cpuMillis(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       // fields 14 and 15 of stat (utime, stime), counted after the command name; USER_HZ is 100 on Linux
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;

@@ -50,10 +50,16 @@ final class IngestBench {
   private String adminToken;
   private double[] kafkaAck;
   private long cpuAtStart = -1;
+  private long ownCpuAtStart;
 
-  static final List<String> SCENARIOS = List.of("http-1rec", "http-1rec-rate", "http-100rec", "mqtt-qos1", "mosquitto-qos1", "kafka-raw");
+  static final List<String> SCENARIOS = List.of("http-1rec", "http-1rec-rate", "http-100rec", "mqtt-qos1", "mosquitto-qos1",
+      "mqtt-qos1-vertx", "mosquitto-qos1-vertx", "kafka-raw");
 
-  IngestBench(double seconds, double warmUp, Duration soak, java.util.Set<String> only) {
+  /** MQTT messages per second the lean generator's scenarios are paced to; 0: as fast as the windows allow. */
+  private final double mqttRate;
+
+  IngestBench(double seconds, double warmUp, Duration soak, java.util.Set<String> only, double mqttRate) {
+    this.mqttRate = mqttRate;
     this.seconds = seconds;
     this.warmUp = warmUp;
     this.soak = soak;
@@ -73,7 +79,9 @@ final class IngestBench {
       String base = "http://127.0.0.1:" + server.httpPort;
       List<String[]> devices = provision(base, admin, "bench-", 64);
       HttpLoad http = new HttpLoad(vertx, "127.0.0.1", server.httpPort);
-      MqttLoad mqtt = new MqttLoad(vertx);
+      // two generator threads: one alone was 90 % busy against Mosquitto, near being the limit itself
+      MqttGenerator mqtt = new MqttLoad(2, mqttRate);
+      MqttGenerator vertxMqtt = new VertxMqttLoad(vertx);
       System.out.printf("bench ingest: server pid rss %d MB at idle; %.0f s per scenario; record %d bytes%n",
           server.rssMb(), seconds, record("bench-0001").length());
 
@@ -96,10 +104,14 @@ final class IngestBench {
       boolean single = runs("http-1rec") || runs("http-1rec-rate");
       boolean hundredRec = runs("http-100rec") || soak != null;
       boolean codexMqtt = runs("mqtt-qos1");
+      boolean codexVertxMqtt = runs("mqtt-qos1-vertx");
       List<java.util.concurrent.Callable<LoadResult>> loads = new ArrayList<>();
       if (single) loads.add(() -> closedLoop(http, wrk, url, "warm-up", 128, 1, warmUp * 0.5, singles, devices));
       if (hundredRec) loads.add(() -> closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.5, hundreds, devices));
-      if (codexMqtt) loads.add(() -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.5, mqttUsers, mqttRecord));
+      if (codexMqtt || codexVertxMqtt) {
+        MqttGenerator g = codexMqtt ? mqtt : vertxMqtt;
+        loads.add(() -> g.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.5, mqttUsers, mqttRecord));
+      }
       java.util.concurrent.ExecutorService warm = java.util.concurrent.Executors.newFixedThreadPool(3);
       try {
         for (java.util.concurrent.Future<LoadResult> f : warm.invokeAll(loads)) f.get();
@@ -109,6 +121,7 @@ final class IngestBench {
       if (single) closedLoop(http, wrk, url, "warm-up", 256, 1, warmUp * 0.2, singles, devices);
       if (hundredRec) closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
       if (codexMqtt) mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
+      if (codexVertxMqtt) vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * (codexMqtt ? 0.05 : 0.15), mqttUsers, mqttRecord);
       System.out.printf("warm-up done after %.0f s; measuring%n", (System.nanoTime() - warmStart) / 1e9);
       metricsUrl = URI.create(base + "/metrics");
       adminToken = admin;
@@ -154,7 +167,14 @@ final class IngestBench {
         codex = mqtt.run("mqtt-qos1", "127.0.0.1", server.mqttPort, 10, seconds, mqttUsers, mqttRecord);
         print(codex, server);
       }
-      LoadResult mosquitto = runs("mosquitto-qos1") ? mosquitto(mqtt) : null;
+      LoadResult mosquitto = runs("mosquitto-qos1") ? mosquitto(mqtt, "mosquitto-qos1") : null;
+      LoadResult codexVertx = null;
+      if (codexVertxMqtt) {
+        mark(server);
+        codexVertx = vertxMqtt.run("mqtt-qos1-vertx", "127.0.0.1", server.mqttPort, 10, seconds, mqttUsers, mqttRecord);
+        print(codexVertx, server);
+      }
+      LoadResult mosquittoVertx = runs("mosquitto-qos1-vertx") ? mosquitto(vertxMqtt, "mosquitto-qos1-vertx") : null;
       double raw = runs("kafka-raw") ? rawKafka(server) : 0;
 
       out.add("");
@@ -168,6 +188,9 @@ final class IngestBench {
       if (codex != null && mosquitto != null) {
         out.add(String.format("ratio mqtt-qos1 codex / mosquitto       = %.2f  (target >= 1.00; Codex also makes each message durable in Kafka)",
             codex.recordsPerSecond() / mosquitto.recordsPerSecond()));
+      }
+      if (codexVertx != null && mosquittoVertx != null) {
+        out.add(String.format("ratio with vertx-mqtt's client as generator = %.2f", codexVertx.recordsPerSecond() / mosquittoVertx.recordsPerSecond()));
       }
       if (soak != null) soak(http, devices, url, hundreds, server);
       out.forEach(System.out::println);
@@ -198,8 +221,14 @@ final class IngestBench {
     }
   }
 
+  /** CPU time of this process (the load generators), in ns. */
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   /** Notes the server's CPU time and Kafka ack timer before a scenario. */
   private void mark(BenchServer server) {
+    ownCpuAtStart = ownCpuNanos();
     cpuAtStart = server.cpuMillis();
     kafkaAck = kafkaAck();
   }
@@ -211,6 +240,10 @@ final class IngestBench {
     long cpu = server.cpuMillis() - cpuAtStart;
     double[] now = kafkaAck();
     String extra = r.records() > 0 && cpuAtStart >= 0 ? String.format("  server-cpu=%.1fus/rec", cpu * 1000.0 / r.records()) : "";
+    if (r.name().startsWith("mqtt") && r.records() > 0) {
+      // the MQTT load comes from this process (HTTP's from wrk, when installed): what it took from the shared cores
+      extra += String.format("  generator-cpu=%.1fus/rec", (ownCpuNanos() - ownCpuAtStart) / 1000.0 / r.records());
+    }
     if (now != null && kafkaAck != null && now[0] > kafkaAck[0]) {
       extra += String.format("  kafka-ack-mean=%.2fms", (now[1] - kafkaAck[1]) / (now[0] - kafkaAck[0]) * 1000);
     }
@@ -252,7 +285,7 @@ final class IngestBench {
   }
 
   /** The same MQTT load against a local Mosquitto (no persistence), when it is installed. */
-  private LoadResult mosquitto(MqttLoad mqtt) throws Exception {
+  private LoadResult mosquitto(MqttGenerator mqtt, String name) throws Exception {
     Path bin = Path.of("/usr/sbin/mosquitto");
     if (!Files.isExecutable(bin)) {
       out.add("mosquitto-qos1   skipped: mosquitto is not installed (apt-get install mosquitto)");
@@ -268,8 +301,11 @@ final class IngestBench {
       Thread.sleep(500);
       List<String[]> users = new ArrayList<>();
       for (int i = 0; i < 16; i++) users.add(new String[] {null, null, "telemetry/bench-" + i});
-      LoadResult r = mqtt.run("mosquitto-qos1", "127.0.0.1", port, 10, seconds, users, record("bench-0001"));
-      out.add(r.line("  (reference broker, nothing durable)"));
+      long brokerCpu = BenchServer.cpuMillis(p.pid());
+      long ownCpu = ownCpuNanos();
+      LoadResult r = mqtt.run(name, "127.0.0.1", port, 10, seconds, users, record("bench-0001"));
+      out.add(r.line(String.format("  mosquitto-cpu=%.1fus/rec  generator-cpu=%.1fus/rec  (reference broker, nothing durable)",
+          (BenchServer.cpuMillis(p.pid()) - brokerCpu) * 1000.0 / Math.max(1, r.records()), (ownCpuNanos() - ownCpu) / 1000.0 / Math.max(1, r.records()))));
       System.out.println(out.get(out.size() - 1));
       return r;
     } finally {

@@ -6,7 +6,7 @@ import java.time.Duration;
 public final class IngestBenchLauncher {
   public static final java.util.List<String> SCENARIOS = IngestBench.SCENARIOS;
 
-  public int run(double seconds, double warmUpSeconds, Duration soak, java.util.Set<String> only) throws Exception {
-    return new IngestBench(seconds, warmUpSeconds, soak, only).run();
+  public int run(double seconds, double warmUpSeconds, Duration soak, java.util.Set<String> only, double mqttRate) throws Exception {
+    return new IngestBench(seconds, warmUpSeconds, soak, only, mqttRate).run();
   }
 }
