@@ -99,9 +99,9 @@ final class IngestBench {
       if (!wrk) System.out.println("(wrk not installed: HTTP closed-loop load from JVM clients, which cost the shared CPU more)");
       // both JVMs compile for minutes on two cores: measure steady state, not the JIT. First every
       // kind of load at once (as a node in service sees them, so the compiled code serves them all),
-      // then each alone right before it is measured (a load measured after minutes of another ran
-      // partly on code being recompiled: MQTT at 21 µs per message against 13 when warmed just
-      // before); only the loads of the scenarios asked for
+      // then each alone right before it is measured (after 60 s of warm-up, MQTT measured after the
+      // HTTP scenarios ran with the C2 compiler at 19 % of the server's CPU); only the loads of the
+      // scenarios asked for
       long warmStart = System.nanoTime();
       boolean single = runs("http-1rec") || runs("http-1rec-rate");
       boolean hundredRec = runs("http-100rec") || soak != null;

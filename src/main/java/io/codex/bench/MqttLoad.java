@@ -115,7 +115,8 @@ final class MqttLoad implements MqttGenerator {
         errors += r[1];
       }
       double elapsed = (System.nanoTime() - t0) / 1e9;
-      return new LoadResult(name, "c=" + users.size() + " window=" + window, acked, errors, elapsed, lat);
+      String shape = "c=" + users.size() + " window=" + window + (rate > 0 ? String.format(" @%,.0f/s", rate) : "");
+      return new LoadResult(name, shape, acked, errors, elapsed, lat);
     } finally {
       for (List<Conn> g : groups) {
         for (Conn c : g) {
