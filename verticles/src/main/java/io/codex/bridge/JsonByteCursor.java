@@ -23,6 +23,7 @@ public abstract class JsonByteCursor {
     public static final Limits NONE = new Limits(false, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
+  /** 10^0 to 10^15, all exact doubles. */
   private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
   protected final byte[] b;
@@ -198,7 +199,7 @@ public abstract class JsonByteCursor {
    * nearest the decimal, which is what {@link Double#parseDouble} returns (Clinger's fast path),
    * at a fraction of its cost.
    */
-  protected final double decimal(int s, int e) {
+  private double decimal(int s, int e) {
     boolean negative = b[s] == '-';
     if (negative) s++;
     if (e - s > 16) return Double.NaN; // 15 digits and the point
@@ -217,5 +218,14 @@ public abstract class JsonByteCursor {
     if (fraction < 0) return Double.NaN;
     double v = m / POW10[fraction];
     return negative ? -v : v;
+  }
+
+  /**
+   * The JSON number at [s, e) as {@link Double#parseDouble} reads it: by {@link #decimal} when it
+   * is a plain decimal of at most 15 digits, else by parseDouble itself.
+   */
+  protected final double fractional(int s, int e) {
+    double v = decimal(s, e);
+    return !Double.isNaN(v) ? v : Double.parseDouble(new String(b, s, e - s, java.nio.charset.StandardCharsets.ISO_8859_1));
   }
 }

@@ -215,8 +215,7 @@ final class TelemetryRecordReader {
         if (slot >= 0) {
           byte c = b[vs];
           if (c != '-' && (c < '0' || c > '9')) return null;
-          double v = decimal(vs, i);
-          out[slot] = !Double.isNaN(v) ? v : Double.parseDouble(new String(b, vs, i - vs, StandardCharsets.ISO_8859_1));
+          out[slot] = fractional(vs, i);
         }
         ws();
         byte sep = b[i++];

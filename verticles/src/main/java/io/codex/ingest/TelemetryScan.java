@@ -25,8 +25,6 @@ final class TelemetryScan extends JsonByteCursor {
    */
   private static final Limits LIMITS = new Limits(true, 1_000_000, MAX_NAME, 64, 100);
 
-  /** 10^0 to 10^15, all exact doubles. */
-
   private static final byte[] DEVICE_ID = ascii("deviceId");
   private static final byte[] TIMESTAMP = ascii("timestamp");
   private static final byte[] SENSOR_TYPE = ascii("sensorType");
@@ -224,8 +222,7 @@ final class TelemetryScan extends JsonByteCursor {
     int s = i;
     boolean integer = number();
     if (integer) return (double) integer(s, i);
-    double v = decimal(s, i);
-    return !Double.isNaN(v) ? v : Double.parseDouble(new String(b, s, i - s, StandardCharsets.ISO_8859_1));
+    return fractional(s, i);
   }
 
   /** A non-negative integer of up to 18 digits (epoch milliseconds). */
