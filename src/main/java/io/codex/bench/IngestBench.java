@@ -222,14 +222,14 @@ final class IngestBench {
     }
   }
 
-  /** CPU time of this process (the load generators), in ns. */
-  private static long ownCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  /** CPU time of this process (the load generators), in ms, read as the server's and Mosquitto's are. */
+  private static long ownCpuMillis() {
+    return BenchServer.cpuMillis(ProcessHandle.current().pid());
   }
 
   /** Notes the server's CPU time and Kafka ack timer before a scenario. */
   private void mark(BenchServer server) {
-    ownCpuAtStart = ownCpuNanos();
+    ownCpuAtStart = ownCpuMillis();
     cpuAtStart = server.cpuMillis();
     kafkaAck = kafkaAck();
   }
@@ -243,7 +243,7 @@ final class IngestBench {
     String extra = r.records() > 0 && cpuAtStart >= 0 ? String.format("  server-cpu=%.1fus/rec", cpu * 1000.0 / r.records()) : "";
     if (r.name().startsWith("mqtt") && r.records() > 0) {
       // the MQTT load comes from this process (HTTP's from wrk, when installed): what it took from the shared cores
-      extra += String.format("  generator-cpu=%.1fus/rec", (ownCpuNanos() - ownCpuAtStart) / 1000.0 / r.records());
+      extra += String.format("  generator-cpu=%.1fus/rec", (ownCpuMillis() - ownCpuAtStart) * 1000.0 / r.records());
     }
     if (now != null && kafkaAck != null && now[0] > kafkaAck[0]) {
       extra += String.format("  kafka-ack-mean=%.2fms", (now[1] - kafkaAck[1]) / (now[0] - kafkaAck[0]) * 1000);
@@ -311,10 +311,10 @@ final class IngestBench {
       List<String[]> users = new ArrayList<>();
       for (int i = 0; i < 16; i++) users.add(new String[] {null, null, "telemetry/bench-" + i});
       long brokerCpu = BenchServer.cpuMillis(p.pid());
-      long ownCpu = ownCpuNanos();
+      long ownCpu = ownCpuMillis();
       LoadResult r = mqtt.run(name, "127.0.0.1", port, 10, seconds, users, record("bench-0001"));
       out.add(r.line(String.format("  mosquitto-cpu=%.1fus/rec  generator-cpu=%.1fus/rec  (reference broker, nothing durable)",
-          (BenchServer.cpuMillis(p.pid()) - brokerCpu) * 1000.0 / Math.max(1, r.records()), (ownCpuNanos() - ownCpu) / 1000.0 / Math.max(1, r.records()))));
+          (BenchServer.cpuMillis(p.pid()) - brokerCpu) * 1000.0 / Math.max(1, r.records()), (ownCpuMillis() - ownCpu) * 1000.0 / Math.max(1, r.records()))));
       System.out.println(out.get(out.size() - 1));
       return r;
     } finally {
