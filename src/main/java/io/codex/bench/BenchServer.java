@@ -97,13 +97,43 @@ final class BenchServer implements AutoCloseable {
   /** CPU time process {@code pid} has used so far (user + system), in ms; -1 when unknown. */
   static long cpuMillis(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields 14 and 15 of stat (utime, stime), counted after the command name; USER_HZ is 100 on Linux
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+      return statMillis(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * CPU time the server's JIT compiler threads have used so far, in ms (-1 when unknown): the part
+   * of its CPU that goes to compiling rather than to the load.
+   */
+  long compilerCpuMillis() {
+    return threadCpuMillis(process.pid(), name -> name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"));
+  }
+
+  /** CPU time (ms) of the threads of {@code pid} whose name (as /proc shows it: 15 characters at most) matches. */
+  static long threadCpuMillis(long pid, java.util.function.Predicate<String> name) {
+    long sum = 0;
+    try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          if (name.test(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) sum += statMillis(stat);
+        } catch (IOException | RuntimeException ended) {
+          // the thread ended while listed
+        }
+      }
+      return sum;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** user + system time of a /proc stat line, in ms. */
+  static long statMillis(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields 14 and 15 of stat (utime, stime), counted after the command name; USER_HZ is 100 on Linux
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
   }
 
   @Override

@@ -50,7 +50,12 @@ final class IngestBench {
   private String adminToken;
   private double[] kafkaAck;
   private long cpuAtStart = -1;
+  private long jitAtStart = -1;
   private long ownCpuAtStart;
+  /** A load still measured while the JIT takes more of the server's CPU than this is warmed on (see {@link #settle}). */
+  static final double JIT_SETTLED_PERCENT = 3;
+  static final int SETTLE_SLICE_SECONDS = 5;
+  static final int MAX_SETTLE_SLICES = 18;
 
   static final List<String> SCENARIOS = List.of("http-1rec", "http-1rec-rate", "http-100rec", "mqtt-qos1", "mosquitto-qos1",
       "mqtt-qos1-vertx", "mosquitto-qos1-vertx", "kafka-raw");
@@ -128,6 +133,7 @@ final class IngestBench {
       LoadResult best = null;
       if (runs("http-1rec") || runs("http-1rec-rate")) {
         closedLoop(http, wrk, url, "warm-up", 256, 1, warmUp * 0.2, singles, devices);
+        settle(server, "http-1rec", () -> closedLoop(http, wrk, url, "warm-up", 256, 1, SETTLE_SLICE_SECONDS, singles, devices));
         mark(server);
         LoadResult one = closedLoop(http, wrk, url, "http-1rec", 64, 1, seconds, singles, devices);
         if (runs("http-1rec")) print(one, server);
@@ -151,7 +157,10 @@ final class IngestBench {
         }
       }
       LoadResult hundred = null;
-      if (hundredRec) closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
+      if (hundredRec) {
+        closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
+        settle(server, "http-100rec", () -> closedLoop(http, wrk, url, "warm-up", 16, 100, SETTLE_SLICE_SECONDS, hundreds, devices));
+      }
       if (runs("http-100rec")) {
         mark(server);
         hundred = closedLoop(http, wrk, url, "http-100rec", 16, 100, seconds, hundreds, devices);
@@ -162,10 +171,17 @@ final class IngestBench {
         print(wide, server);
         if (wide.recordsPerSecond() > hundred.recordsPerSecond()) hundred = wide;
       }
-      if (codexMqtt) mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
+      if (codexMqtt) {
+        mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
+        settle(server, "mqtt-qos1", () -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
+      }
       LoadResult codex = codexMqtt ? mqttOnCodex(mqtt, "mqtt-qos1", server, mqttUsers, mqttRecord) : null;
       LoadResult mosquitto = runs("mosquitto-qos1") ? mosquitto(mqtt, "mosquitto-qos1") : null;
-      if (codexVertxMqtt) vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * (codexMqtt ? 0.05 : 0.15), mqttUsers, mqttRecord);
+      if (codexVertxMqtt) {
+        vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * (codexMqtt ? 0.05 : 0.15), mqttUsers, mqttRecord);
+        settle(server, "mqtt-qos1-vertx",
+            () -> vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
+      }
       LoadResult codexVertx = codexVertxMqtt ? mqttOnCodex(vertxMqtt, "mqtt-qos1-vertx", server, mqttUsers, mqttRecord) : null;
       LoadResult mosquittoVertx = runs("mosquitto-qos1-vertx") ? mosquitto(vertxMqtt, "mosquitto-qos1-vertx") : null;
       double raw = runs("kafka-raw") ? rawKafka(server) : 0;
@@ -227,11 +243,41 @@ final class IngestBench {
     return BenchServer.cpuMillis(ProcessHandle.current().pid());
   }
 
+  /**
+   * Keeps {@code load} (one slice of it per call) going, after its warm-up, while the server's JIT
+   * compiler still takes more than {@link #JIT_SETTLED_PERCENT} % of the server's CPU, for at most
+   * {@link #MAX_SETTLE_SLICES} slices: on two cores a compiling JVM loses a fifth of its CPU to the
+   * compiler (seen after a 60 s warm-up), and a measurement then says more about the JIT than about
+   * the load. Each slice also scrapes the metrics as a measurement does, so that the JIT has
+   * compiled that too. Returns the compiler's share in the last slice.
+   */
+  private double settle(BenchServer server, String load, java.util.concurrent.Callable<LoadResult> slice) throws Exception {
+    double share = 100;
+    for (int i = 0; i < MAX_SETTLE_SLICES; i++) {
+      kafkaAck();
+      long cpu0 = server.cpuMillis();
+      long jit0 = server.compilerCpuMillis();
+      slice.call();
+      long cpu = server.cpuMillis() - cpu0;
+      long jit = server.compilerCpuMillis() - jit0;
+      if (cpu0 < 0 || jit0 < 0 || cpu <= 0 || jit < 0) return -1;
+      share = jit * 100.0 / cpu;
+      if (share < JIT_SETTLED_PERCENT) return share;
+      System.out.printf("(%s: the JIT compiler took %.0f %% of the server's CPU in the last %d s; warming on)%n", load, share,
+          SETTLE_SLICE_SECONDS);
+    }
+    System.out.printf("(%s: the JIT was still compiling after %d s more warm-up; measuring anyway)%n", load,
+        MAX_SETTLE_SLICES * SETTLE_SLICE_SECONDS);
+    return share;
+  }
+
   /** Notes the server's CPU time and Kafka ack timer before a scenario. */
   private void mark(BenchServer server) {
+    // the scrape first: its CPU (and what the JIT compiles for it) is not the load's
+    kafkaAck = kafkaAck();
     ownCpuAtStart = ownCpuMillis();
     cpuAtStart = server.cpuMillis();
-    kafkaAck = kafkaAck();
+    jitAtStart = server.compilerCpuMillis();
   }
 
   private void print(LoadResult r, BenchServer server) {
@@ -241,6 +287,9 @@ final class IngestBench {
     long cpu = server.cpuMillis() - cpuAtStart;
     double[] now = kafkaAck();
     String extra = r.records() > 0 && cpuAtStart >= 0 ? String.format("  server-cpu=%.1fus/rec", cpu * 1000.0 / r.records()) : "";
+    long jit = server.compilerCpuMillis() - jitAtStart;
+    // a JVM still compiling measures the compiler too: say how much of the server's CPU it took
+    if (cpu > 0 && jitAtStart >= 0 && jit >= 0) extra += String.format("  jit=%.0f%%", jit * 100.0 / cpu);
     if (r.name().startsWith("mqtt") && r.records() > 0) {
       // the MQTT load comes from this process (HTTP's from wrk, when installed): what it took from the shared cores
       extra += String.format("  generator-cpu=%.1fus/rec", (ownCpuMillis() - ownCpuAtStart) * 1000.0 / r.records());

@@ -1,0 +1,33 @@
+package io.codex.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class BenchServerTest {
+  @Test
+  void readsUserPlusSystemTimeAfterACommandNameWithSpacesAndParentheses() {
+    // fields 14 and 15 (utime 250, stime 30 ticks of 10 ms), after a thread name as /proc shows it
+    String stat = "1234 (C2 CompilerThre) S 1 1 1 0 -1 4194624 100 0 0 0 250 30 0 0 20 0 1 0 100";
+    assertThat(BenchServer.statMillis(stat)).isEqualTo(2800);
+    assertThat(BenchServer.statMillis("7 (a) b) R 1 1 1 0 -1 0 0 0 0 0 3 4 0 0 20 0 1 0 100")).isEqualTo(70);
+  }
+
+  @Test
+  void countsOnlyTheThreadsItIsAskedFor() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    Thread burner = new Thread(() -> {
+      long end = System.nanoTime() + 400_000_000L;
+      long x = 0;
+      while (System.nanoTime() < end) x += System.nanoTime() % 7;
+      if (x == 42) System.out.print("");
+    }, "cpu-burner");
+    burner.start();
+    Thread.sleep(350);   // read while it runs: an ended thread is no longer listed
+    long burnt = BenchServer.threadCpuMillis(pid, name -> name.equals("cpu-burner"));
+    burner.join();
+    assertThat(burnt).isBetween(150L, 450L);
+    assertThat(BenchServer.threadCpuMillis(pid, name -> name.equals("no-such-thread"))).isZero();
+    assertThat(BenchServer.threadCpuMillis(pid, name -> true)).isPositive().isLessThanOrEqualTo(BenchServer.cpuMillis(pid));
+  }
+}
