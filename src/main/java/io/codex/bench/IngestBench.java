@@ -133,7 +133,8 @@ final class IngestBench {
       LoadResult best = null;
       if (runs("http-1rec") || runs("http-1rec-rate")) {
         closedLoop(http, wrk, url, "warm-up", 256, 1, warmUp * 0.2, singles, devices);
-        settle(server, "http-1rec", () -> closedLoop(http, wrk, url, "warm-up", 256, 1, SETTLE_SLICE_SECONDS, singles, devices));
+        settle(server, "http-1rec c=256", () -> closedLoop(http, wrk, url, "warm-up", 256, 1, SETTLE_SLICE_SECONDS, singles, devices));
+        settle(server, "http-1rec c=64", () -> closedLoop(http, wrk, url, "warm-up", 64, 1, SETTLE_SLICE_SECONDS, singles, devices));
         mark(server);
         LoadResult one = closedLoop(http, wrk, url, "http-1rec", 64, 1, seconds, singles, devices);
         if (runs("http-1rec")) print(one, server);
@@ -159,13 +160,15 @@ final class IngestBench {
       LoadResult hundred = null;
       if (hundredRec) {
         closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
-        settle(server, "http-100rec", () -> closedLoop(http, wrk, url, "warm-up", 16, 100, SETTLE_SLICE_SECONDS, hundreds, devices));
+        settle(server, "http-100rec c=16", () -> closedLoop(http, wrk, url, "warm-up", 16, 100, SETTLE_SLICE_SECONDS, hundreds, devices));
       }
       if (runs("http-100rec")) {
         mark(server);
         hundred = closedLoop(http, wrk, url, "http-100rec", 16, 100, seconds, hundreds, devices);
         print(hundred, server);
-        // as for one record per request, a second concurrency: more requests in flight, fuller Kafka batches
+        // as for one record per request, a second concurrency: more requests in flight, fuller Kafka
+        // batches (and code paths of its own for the JIT: 9 % of the server's CPU when measured unsettled)
+        settle(server, "http-100rec c=64", () -> closedLoop(http, wrk, url, "warm-up", 64, 100, SETTLE_SLICE_SECONDS, hundreds, devices));
         mark(server);
         LoadResult wide = closedLoop(http, wrk, url, "http-100rec", 64, 100, seconds, hundreds, devices);
         print(wide, server);
