@@ -56,6 +56,8 @@ final class IngestBench {
   static final double JIT_SETTLED_PERCENT = 3;
   static final int SETTLE_SLICE_SECONDS = 5;
   static final int MAX_SETTLE_SLICES = 18;
+  static final int INTERLEAVED_ROUNDS = 5;
+  static final long INTERLEAVED_PAUSE_MS = 500;
 
   static final List<String> SCENARIOS = List.of("http-1rec", "http-1rec-rate", "http-100rec", "mqtt-qos1", "mosquitto-qos1",
       "mqtt-qos1-vertx", "mosquitto-qos1-vertx", "kafka-raw");
@@ -187,6 +189,12 @@ final class IngestBench {
       }
       LoadResult codexVertx = codexVertxMqtt ? mqttOnCodex(vertxMqtt, "mqtt-qos1-vertx", server, mqttUsers, mqttRecord) : null;
       LoadResult mosquittoVertx = runs("mosquitto-qos1-vertx") ? mosquitto(vertxMqtt, "mosquitto-qos1-vertx") : null;
+      if (codex != null && mosquitto != null) {
+        Map<String, MqttGenerator> both = new java.util.LinkedHashMap<>();
+        both.put("lean", mqtt);
+        if (codexVertx != null && mosquittoVertx != null) both.put("vertx-mqtt", vertxMqtt);
+        interleaved(server, both, mqttUsers, mqttRecord);
+      }
       double raw = runs("kafka-raw") ? rawKafka(server) : 0;
 
       out.add("");
@@ -354,14 +362,9 @@ final class IngestBench {
       return null;
     }
     int port = FreePorts.next();
-    Path conf = Files.createTempFile("mosquitto", ".conf");
-    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n");
-    Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p = startMosquitto(bin, port);
     try {
-      Thread.sleep(500);
-      List<String[]> users = new ArrayList<>();
-      for (int i = 0; i < 16; i++) users.add(new String[] {null, null, "telemetry/bench-" + i});
+      List<String[]> users = mosquittoUsers();
       long brokerCpu = BenchServer.cpuMillis(p.pid());
       long ownCpu = ownCpuMillis();
       LoadResult r = mqtt.run(name, "127.0.0.1", port, 10, seconds, users, record("bench-0001"));
@@ -372,6 +375,77 @@ final class IngestBench {
     } finally {
       p.destroy();
     }
+  }
+
+  /** A local Mosquitto on {@code port}: anonymous, no persistence; started (half a second given to bind). */
+  private static Process startMosquitto(Path bin, int port) throws Exception {
+    Path conf = Files.createTempFile("mosquitto", ".conf");
+    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n");
+    Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Thread.sleep(500);
+    return p;
+  }
+
+  private static List<String[]> mosquittoUsers() {
+    List<String[]> users = new ArrayList<>();
+    for (int i = 0; i < 16; i++) users.add(new String[] {null, null, "telemetry/bench-" + i});
+    return users;
+  }
+
+  /**
+   * The MQTT loads once more, Codex and Mosquitto taking turns in short slices: {@link
+   * #INTERLEAVED_ROUNDS} rounds, in each of which every generator drives Codex and then Mosquitto
+   * for {@code seconds / rounds}. This machine's speed swings by up to half for seconds at a time
+   * (an idle single-threaded loop counted 341,000 to 624,000 iterations per second), so scenarios
+   * measured minutes apart compare the machine's moods as much as the brokers; taking turns shares
+   * the moods out. Prints each broker's rate per generator, and the ratios.
+   */
+  private void interleaved(BenchServer server, Map<String, MqttGenerator> generators, List<String[]> codexUsers, String codexRecord)
+      throws Exception {
+    Path bin = Path.of("/usr/sbin/mosquitto");
+    if (!Files.isExecutable(bin)) return;
+    int port = FreePorts.next();
+    Process p = startMosquitto(bin, port);
+    double slice = Math.max(1, seconds / INTERLEAVED_ROUNDS);
+    Map<String, double[]> codex = new java.util.LinkedHashMap<>();       // generator -> {records, seconds}
+    Map<String, double[]> mosquitto = new java.util.LinkedHashMap<>();
+    try {
+      for (int round = 0; round < INTERLEAVED_ROUNDS; round++) {
+        for (Map.Entry<String, MqttGenerator> g : generators.entrySet()) {
+          LoadResult c = g.getValue().run("interleaved", "127.0.0.1", server.mqttPort, 10, slice, codexUsers, codexRecord);
+          // what a broker still does after its turn (Codex's live feed catching up, a GC) is left
+          // out of the other's turn
+          Thread.sleep(INTERLEAVED_PAUSE_MS);
+          LoadResult m = g.getValue().run("interleaved", "127.0.0.1", port, 10, slice, mosquittoUsers(), record("bench-0001"));
+          Thread.sleep(INTERLEAVED_PAUSE_MS);
+          add(codex.computeIfAbsent(g.getKey(), k -> new double[2]), c);
+          add(mosquitto.computeIfAbsent(g.getKey(), k -> new double[2]), m);
+        }
+      }
+    } finally {
+      p.destroy();
+    }
+    double bestCodex = 0;
+    double bestMosquitto = 0;
+    for (String g : generators.keySet()) {
+      double c = codex.get(g)[0] / codex.get(g)[1];
+      double m = mosquitto.get(g)[0] / mosquitto.get(g)[1];
+      bestCodex = Math.max(bestCodex, c);
+      bestMosquitto = Math.max(bestMosquitto, m);
+      String line = String.format("%-16s %-22s codex=%,10.0f msg/s  mosquitto=%,10.0f msg/s  ratio=%.2f  (%d turns of %.0f s each)",
+          "interleaved", g + " generator", c, m, c / m, INTERLEAVED_ROUNDS, slice);
+      out.add(line);
+      System.out.println(line);
+    }
+    if (generators.size() > 1) {
+      out.add(String.format("ratio mqtt interleaved, each with its better generator = %.2f  (target >= 1.00)", bestCodex / bestMosquitto));
+    }
+  }
+
+  private static void add(double[] sum, LoadResult r) {
+    sum[0] += r.records();
+    sum[1] += r.seconds();
   }
 
   /** Kafka's own ProducerPerformance, same record size, acks=all, idempotent, on the same broker. */
