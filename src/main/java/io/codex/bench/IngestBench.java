@@ -52,7 +52,7 @@ final class IngestBench {
   private long cpuAtStart = -1;
   private long jitAtStart = -1;
   private long ownCpuAtStart;
-  /** A load still measured while the JIT takes more of the server's CPU than this is warmed on (see {@link #settle}). */
+  /** The compiler's share of the server's CPU (%) under which a load counts as settled (see {@link #settle}). */
   static final double JIT_SETTLED_PERCENT = 3;
   static final int SETTLE_SLICE_SECONDS = 5;
   static final int MAX_SETTLE_SLICES = 18;
@@ -256,10 +256,10 @@ final class IngestBench {
 
   /**
    * Keeps {@code load} (one slice of it per call) going, after its warm-up, while the server's JIT
-   * compiler still takes more than {@link #JIT_SETTLED_PERCENT} % of the server's CPU, for at most
-   * {@link #MAX_SETTLE_SLICES} slices: on two cores a compiling JVM loses a fifth of its CPU to the
-   * compiler (seen after a 60 s warm-up), and a measurement then says more about the JIT than about
-   * the load. Each slice also scrapes the metrics as a measurement does, so that the JIT has
+   * compiler still takes {@link #JIT_SETTLED_PERCENT} % or more of the server's CPU, for at most
+   * {@link #MAX_SETTLE_SLICES} slices: on two cores a compiling JVM loses a fifth to a third of its
+   * CPU to the compiler (seen after a 60 s warm-up), and a measurement then says more about the JIT
+   * than about the load. Each slice also scrapes the metrics as a measurement does, so that the JIT has
    * compiled that too. Returns the compiler's share in the last slice.
    */
   private double settle(BenchServer server, String load, java.util.concurrent.Callable<LoadResult> slice) throws Exception {
@@ -380,6 +380,7 @@ final class IngestBench {
   /** A local Mosquitto on {@code port}: anonymous, no persistence; started (half a second given to bind). */
   private static Process startMosquitto(Path bin, int port) throws Exception {
     Path conf = Files.createTempFile("mosquitto", ".conf");
+    conf.toFile().deleteOnExit();
     Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n");
     Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -396,7 +397,7 @@ final class IngestBench {
   /**
    * The MQTT loads once more, Codex and Mosquitto taking turns in short slices: {@link
    * #INTERLEAVED_ROUNDS} rounds, in each of which every generator drives Codex and then Mosquitto
-   * for {@code seconds / rounds}. This machine's speed swings by up to half for seconds at a time
+   * for {@code seconds / rounds}. This machine's speed swings by almost half for seconds at a time
    * (an idle single-threaded loop counted 341,000 to 624,000 iterations per second), so scenarios
    * measured minutes apart compare the machine's moods as much as the brokers; taking turns shares
    * the moods out. Prints each broker's rate per generator, and the ratios.
