@@ -58,6 +58,7 @@ final class IngestBench {
   static final int MAX_SETTLE_SLICES = 18;
   static final int INTERLEAVED_ROUNDS = 5;
   static final long INTERLEAVED_PAUSE_MS = 500;
+  static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
 
   static final List<String> SCENARIOS = List.of("http-1rec", "http-1rec-rate", "http-100rec", "mqtt-qos1", "mosquitto-qos1",
       "mqtt-qos1-vertx", "mosquitto-qos1-vertx", "kafka-raw");
@@ -260,10 +261,9 @@ final class IngestBench {
    * {@link #MAX_SETTLE_SLICES} slices: on two cores a compiling JVM loses a fifth to a third of its
    * CPU to the compiler (seen after a 60 s warm-up), and a measurement then says more about the JIT
    * than about the load. Each slice also scrapes the metrics as a measurement does, so that the JIT has
-   * compiled that too. Returns the compiler's share in the last slice.
+   * compiled that too.
    */
-  private double settle(BenchServer server, String load, java.util.concurrent.Callable<LoadResult> slice) throws Exception {
-    double share = 100;
+  private void settle(BenchServer server, String load, java.util.concurrent.Callable<LoadResult> slice) throws Exception {
     for (int i = 0; i < MAX_SETTLE_SLICES; i++) {
       kafkaAck();
       long cpu0 = server.cpuMillis();
@@ -271,15 +271,14 @@ final class IngestBench {
       slice.call();
       long cpu = server.cpuMillis() - cpu0;
       long jit = server.compilerCpuMillis() - jit0;
-      if (cpu0 < 0 || jit0 < 0 || cpu <= 0 || jit < 0) return -1;
-      share = jit * 100.0 / cpu;
-      if (share < JIT_SETTLED_PERCENT) return share;
+      if (cpu0 < 0 || jit0 < 0 || cpu <= 0 || jit < 0) return;   // not readable here: nothing to wait for
+      double share = jit * 100.0 / cpu;
+      if (share < JIT_SETTLED_PERCENT) return;
       System.out.printf("(%s: the JIT compiler took %.0f %% of the server's CPU in the last %d s; warming on)%n", load, share,
           SETTLE_SLICE_SECONDS);
     }
     System.out.printf("(%s: the JIT was still compiling after %d s more warm-up; measuring anyway)%n", load,
         MAX_SETTLE_SLICES * SETTLE_SLICE_SECONDS);
-    return share;
   }
 
   /** Notes the server's CPU time and Kafka ack timer before a scenario. */
@@ -355,14 +354,13 @@ final class IngestBench {
 
   /** The same MQTT load against a local Mosquitto (no persistence), when it is installed. */
   private LoadResult mosquitto(MqttGenerator mqtt, String name) throws Exception {
-    Path bin = Path.of("/usr/sbin/mosquitto");
-    if (!Files.isExecutable(bin)) {
+    if (!Files.isExecutable(MOSQUITTO)) {
       out.add("mosquitto-qos1   skipped: mosquitto is not installed (apt-get install mosquitto)");
       System.out.println(out.get(out.size() - 1));
       return null;
     }
     int port = FreePorts.next();
-    Process p = startMosquitto(bin, port);
+    Process p = startMosquitto(port, 100_000);
     try {
       List<String[]> users = mosquittoUsers();
       long brokerCpu = BenchServer.cpuMillis(p.pid());
@@ -377,12 +375,16 @@ final class IngestBench {
     }
   }
 
-  /** A local Mosquitto on {@code port}: anonymous, no persistence; started (half a second given to bind). */
-  private static Process startMosquitto(Path bin, int port) throws Exception {
+  /**
+   * A local Mosquitto (apt's) on {@code port}: anonymous, no persistence, at most {@code maxQueued}
+   * messages queued per subscriber (0: no limit); started, half a second given to bind.
+   */
+  static Process startMosquitto(int port, int maxQueued) throws Exception {
     Path conf = Files.createTempFile("mosquitto", ".conf");
     conf.toFile().deleteOnExit();
-    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n");
-    Process p = new ProcessBuilder(bin.toString(), "-c", conf.toString()).redirectErrorStream(true)
+    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages "
+        + maxQueued + "\n");
+    Process p = new ProcessBuilder(MOSQUITTO.toString(), "-c", conf.toString()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Thread.sleep(500);
     return p;
@@ -404,10 +406,9 @@ final class IngestBench {
    */
   private void interleaved(BenchServer server, Map<String, MqttGenerator> generators, List<String[]> codexUsers, String codexRecord)
       throws Exception {
-    Path bin = Path.of("/usr/sbin/mosquitto");
-    if (!Files.isExecutable(bin)) return;
     int port = FreePorts.next();
-    Process p = startMosquitto(bin, port);
+    Process p = startMosquitto(port, 100_000);
+    List<String[]> mosquittoUsers = mosquittoUsers();
     double slice = Math.max(1, seconds / INTERLEAVED_ROUNDS);
     Map<String, double[]> codex = new java.util.LinkedHashMap<>();       // generator -> {records, seconds}
     Map<String, double[]> mosquitto = new java.util.LinkedHashMap<>();
@@ -418,7 +419,7 @@ final class IngestBench {
           // what a broker still does after its turn (Codex's live feed catching up, a GC) is left
           // out of the other's turn
           Thread.sleep(INTERLEAVED_PAUSE_MS);
-          LoadResult m = g.getValue().run("interleaved", "127.0.0.1", port, 10, slice, mosquittoUsers(), record("bench-0001"));
+          LoadResult m = g.getValue().run("interleaved", "127.0.0.1", port, 10, slice, mosquittoUsers, record("bench-0001"));
           Thread.sleep(INTERLEAVED_PAUSE_MS);
           add(codex.computeIfAbsent(g.getKey(), k -> new double[2]), c);
           add(mosquitto.computeIfAbsent(g.getKey(), k -> new double[2]), m);

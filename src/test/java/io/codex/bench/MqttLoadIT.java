@@ -2,8 +2,6 @@ package io.codex.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,10 +26,8 @@ class MqttLoadIT {
   @BeforeEach
   void start() throws Exception {
     port = FreePorts.next();
-    Path conf = Files.createTempFile("mosquitto", ".conf");
-    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\n");
-    broker = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    // no limit on what the subscriber may have queued: it must get every message
+    broker = IngestBench.startMosquitto(port, 0);
     // an independent subscriber (Eclipse Paho), QoS 1, subscribed before any load
     subscriber = new MqttClient("tcp://127.0.0.1:" + port, "counter-" + System.nanoTime(), new MemoryPersistence());
     MqttConnectOptions o = new MqttConnectOptions();
