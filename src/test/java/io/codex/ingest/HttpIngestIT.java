@@ -2,6 +2,7 @@ package io.codex.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex.bridge.TelemetryRecordDeserializer;
 import io.codex.codecs.Addresses;
 import io.codex.codecs.TelemetryRecord;
 import io.codex.security.Role;
@@ -62,6 +63,13 @@ class HttpIngestIT {
     return Http.send("POST", node.url("/api/v1/telemetry"), auth, contentType, body);
   }
 
+  /** {@code codex_feed_records_total} for one way of reading. */
+  static double feedRecords(String read) {
+    String prefix = "codex_feed_records_total{read=\"" + read + "\"";
+    return Http.get(node.url("/metrics"), null).body().lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   static List<ConsumerRecord<String, String>> telemetry() {
     return KafkaTopics.readAll(node.bootstrapServers(), "codex.telemetry");
   }
@@ -117,6 +125,18 @@ class HttpIngestIT {
         .map(r -> new JsonObject(r.payloadJson()).getInteger("seq")).toList();
     assertThat(fedOrder).isSorted();
     assertThat(fed.get(0).hasLocation()).isTrue();
+    // the feed takes what this node produced as ingest parsed it (ProducedTelemetry): each record
+    // is what decoding its bytes in Kafka gives, at its partition and offset
+    TelemetryRecordDeserializer decoder = new TelemetryRecordDeserializer();
+    for (TelemetryRecord r : fed) {
+      ConsumerRecord<String, String> inKafka = byId.get(r.id());
+      if (inKafka == null) continue;   // an earlier test's record
+      assertThat(r).isEqualTo(decoder.deserialize(null, inKafka.value().getBytes(StandardCharsets.UTF_8))
+          .at(inKafka.partition(), inKafka.offset()));
+    }
+    Eventually.within(Duration.ofSeconds(5), "the feed's records are counted",
+        () -> feedRecords("produced") + feedRecords("decoded") >= acked.size());
+    assertThat(feedRecords("produced")).as("records the feed took without decoding them").isPositive();
     feed.unregister();
   }
 

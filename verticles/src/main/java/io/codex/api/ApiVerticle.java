@@ -1,6 +1,7 @@
 package io.codex.api;
 
 import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.ProducedTelemetry;
 import io.codex.bridge.Topic;
 import io.codex.bridge.TopicAdmin;
 import io.codex.embed.EmbedConfig;
@@ -97,7 +98,7 @@ public final class ApiVerticle extends VerticleBase {
       InflightLimiter limiter = InflightLimiter.shared(vertx, ingest);
       IngestMetrics ingestMetrics = IngestMetrics.shared(vertx, limiter);
       new TelemetryRoutes(vertx, ingest, limiter,
-          new TelemetryPublisher(producer, kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics, "http"), ingestMetrics).mount(routes);
+          new TelemetryPublisher(producer, ProducedTelemetry.of(vertx), kafka.topic(Topic.TELEMETRY), limiter, ingestMetrics, "http"), ingestMetrics).mount(routes);
       new OperationsRoutes(vertx, admin, openApi).mount(routes);
       new AuthRoutes(tokens, auth, registry).mount(routes);
       GeofenceConfig geofences = GeofenceConfig.from(config());

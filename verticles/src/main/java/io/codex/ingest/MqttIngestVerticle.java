@@ -1,6 +1,7 @@
 package io.codex.ingest;
 
 import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.ProducedTelemetry;
 import io.codex.bridge.SharedProducer;
 import io.codex.bridge.Topic;
 import io.codex.codecs.Addresses;
@@ -106,7 +107,7 @@ public final class MqttIngestVerticle extends VerticleBase {
     tokens = TokenService.create(vertx, AuthSettings.from(config()));
     limiter = InflightLimiter.shared(vertx, cfg);
     metrics = IngestMetrics.shared(vertx, limiter);
-    publisher = new TelemetryPublisher(SharedProducer.of(vertx), kafka.topic(Topic.TELEMETRY), limiter, metrics, "mqtt");
+    publisher = new TelemetryPublisher(SharedProducer.of(vertx), ProducedTelemetry.of(vertx), kafka.topic(Topic.TELEMETRY), limiter, metrics, "mqtt");
     vertx.eventBus().<DeviceChange>localConsumer(Addresses.DEVICES_CHANGED, msg -> {
       if (msg.body().kind() == DeviceChange.Kind.REVOKED) disconnectRevoked(msg.body().deviceId());
     });

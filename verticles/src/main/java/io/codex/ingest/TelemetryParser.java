@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.codex.api.Problem;
+import io.codex.bridge.ProducedTelemetry;
+import io.codex.codecs.TelemetryRecord;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,8 +32,27 @@ public final class TelemetryParser {
 
   private TelemetryParser() {}
 
-  /** One normalised record: the Kafka key, headers and value. */
-  public record Parsed(String id, String deviceId, String sensorType, String timestamp, byte[] value, String at) {}
+  /**
+   * One normalised record: the Kafka key, headers and value, and what the live feed would read
+   * back from the value ({@link #record}), so that this node's feed need not decode it again.
+   *
+   * @param at           where the record is in the request, for error messages
+   * @param payloadStart where the payload's JSON is in {@code value}, as is {@code payloadEnd}
+   * @param lat          NaN without a location, as is {@code lon}; {@code alt} NaN without altitude
+   */
+  public record Parsed(String id, String deviceId, String sensorType, String timestamp, byte[] value, String at,
+      String receivedAt, int payloadStart, int payloadEnd, double lat, double lon, double alt, String correlationId)
+      implements ProducedTelemetry.Entry {
+
+    /** The record as {@code io.codex.bridge.TelemetryRecordReader} reads {@link #value}, at a Kafka position. */
+    @Override
+    public TelemetryRecord record(int partition, long offset) {
+      return new TelemetryRecord(id, deviceId, timestamp, receivedAt, sensorType,
+          new String(value, payloadStart, payloadEnd - payloadStart, StandardCharsets.UTF_8),
+          Double.isNaN(lat) ? null : lat, Double.isNaN(lon) ? null : lon, Double.isNaN(alt) ? null : alt, correlationId,
+          partition, offset);
+    }
+  }
 
   /**
    * @param ndjson        the body is newline-delimited records (errors then name each index)
@@ -207,21 +229,21 @@ public final class TelemetryParser {
     if (payloadStart == -1) ok = err(invalid, at, "payload", "is required (a JSON object)");
     if (!ok || invalid.hasErrors()) return null;
 
-    String id = uuidV7();
-    byte[] value = normalised(id, deviceId, timestamp, received, sensorType, body, payloadStart, payloadEnd, location,
+    return normalised(at, deviceId, timestamp, received, sensorType, body, payloadStart, payloadEnd, location,
         location ? lat : 0, location ? lon : 0, alt, correlationId);
-    return new Parsed(id, deviceId, sensorType, timestamp, value, at);
   }
 
   /**
-   * Writes one normalised record. Both paths write through here, so a record reads the same
-   * whichever path parsed it; {@code alt} null means no altitude.
+   * Writes one normalised record, with a new id. Both paths write through here, so a record reads
+   * the same whichever path parsed it; {@code alt} null means no altitude.
    */
-  static byte[] normalised(String id, String deviceId, String timestamp, String received, String sensorType, byte[] body,
+  static Parsed normalised(String at, String deviceId, String timestamp, String received, String sensorType, byte[] body,
       int payloadStart, int payloadEnd, boolean hasLocation, double lat, double lon, Double alt, String correlationId) {
+    String id = uuidV7();
     Out o = new Out(160 + (payloadEnd - payloadStart));
     o.raw("{\"id\":\"").raw(id).raw("\",\"deviceId\":\"").raw(deviceId).raw("\",\"timestamp\":\"").raw(timestamp)
         .raw("\",\"receivedAt\":\"").raw(received).raw("\",\"sensorType\":\"").raw(sensorType).raw("\",\"payload\":");
+    int payloadAt = o.len;
     o.write(body, payloadStart, payloadEnd - payloadStart);
     if (hasLocation) {
       o.raw(",\"location\":{\"lat\":").number(lat).raw(",\"lon\":").number(lon);
@@ -235,7 +257,9 @@ public final class TelemetryParser {
       o.raw("\"");
     }
     o.raw("}");
-    return o.toByteArray();
+    return new Parsed(id, deviceId, sensorType, timestamp, o.toByteArray(), at, received, payloadAt,
+        payloadAt + payloadEnd - payloadStart, hasLocation ? lat : Double.NaN, hasLocation ? lon : Double.NaN,
+        hasLocation && alt != null ? alt : Double.NaN, correlationId);
   }
 
   private static boolean err(Problem invalid, String at, String field, String message) {

@@ -1,5 +1,6 @@
 package io.codex.ingest;
 
+import io.codex.bridge.ProducedTelemetry;
 import io.codex.bridge.SharedProducer;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
@@ -17,20 +18,24 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Hands normalised records to the node's producer: key deviceId (per-device order), headers
  * {@code sensorType} and {@code timestamp}, Kafka timestamp = when Codex received them. The
  * returned future completes on the caller's context once Kafka acknowledged every record (acks=all),
- * or fails once all have an outcome and one failed. The in-flight bound is released per record.
+ * or fails once all have an outcome and one failed. The in-flight bound is released per record;
+ * each acknowledged record goes to {@link ProducedTelemetry} for this node's live feed.
  */
 public final class TelemetryPublisher {
   private final SharedProducer producer;
   private final String topic;
   private final InflightLimiter limiter;
   private final IngestMetrics metrics;
+  private final ProducedTelemetry produced;
   // counted from Kafka's I/O thread, which every acknowledgement waits for: looked up once
   private final Counter ok;
   private final Counter kafkaError;
 
   /** @param protocol {@code http} or {@code mqtt}: the label of what this publisher counts */
-  public TelemetryPublisher(SharedProducer producer, String topic, InflightLimiter limiter, IngestMetrics metrics, String protocol) {
+  public TelemetryPublisher(SharedProducer producer, ProducedTelemetry produced, String topic, InflightLimiter limiter,
+      IngestMetrics metrics, String protocol) {
     this.producer = producer;
+    this.produced = produced;
     this.topic = topic;
     this.limiter = limiter;
     this.metrics = metrics;
@@ -67,7 +72,11 @@ public final class TelemetryPublisher {
       int size = r.value().length;
       producer.send(rec, (meta, err) -> {
         limiter.release(1, size);
-        if (err != null) failure.compareAndSet(null, err);
+        if (err != null) {
+          failure.compareAndSet(null, err);
+        } else {
+          produced.acknowledged(meta.partition(), meta.offset(), r);
+        }
         if (left.decrementAndGet() == 0) {
           Exception e = failure.get();
           if (e == null) {

@@ -157,10 +157,8 @@ final class TelemetryScan extends JsonByteCursor {
     }
     if (deviceId == null) deviceId = topicDeviceId;
     if (deviceId == null || timestamp == null || sensorType == null || payloadStart < 0) throw GIVE_UP;
-    String id = TelemetryParser.uuidV7();
-    byte[] value = TelemetryParser.normalised(id, deviceId, timestamp, received, sensorType, b, payloadStart, payloadEnd,
+    return TelemetryParser.normalised(at, deviceId, timestamp, received, sensorType, b, payloadStart, payloadEnd,
         location, lat, lon, alt, correlationId);
-    return new Parsed(id, deviceId, sensorType, timestamp, value, at);
   }
 
   /** At a '{': {lat, lon, alt} with NaN for no altitude; gives up unless lat and lon are valid. */
