@@ -6,9 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.codex.api.Problem;
 import io.codex.bridge.ProducedTelemetry;
-import io.codex.codecs.TelemetryRecord;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -33,26 +31,13 @@ public final class TelemetryParser {
   private TelemetryParser() {}
 
   /**
-   * One normalised record: the Kafka key, headers and value, and what the live feed would read
-   * back from the value ({@link #record}), so that this node's feed need not decode it again.
+   * One normalised record: the Kafka key, headers and value, and where its fields sit in the value
+   * ({@code feed}), so that this node's live feed can read it back without decoding it.
    *
-   * @param at           where the record is in the request, for error messages
-   * @param payloadStart where the payload's JSON is in {@code value}, as is {@code payloadEnd}
-   * @param lat          NaN without a location, as is {@code lon}; {@code alt} NaN without altitude
+   * @param at where the record is in the request, for error messages
    */
   public record Parsed(String id, String deviceId, String sensorType, String timestamp, byte[] value, String at,
-      String receivedAt, int payloadStart, int payloadEnd, double lat, double lon, double alt, String correlationId)
-      implements ProducedTelemetry.Entry {
-
-    /** The record as {@code io.codex.bridge.TelemetryRecordReader} reads {@link #value}, at a Kafka position. */
-    @Override
-    public TelemetryRecord record(int partition, long offset) {
-      return new TelemetryRecord(id, deviceId, timestamp, receivedAt, sensorType,
-          new String(value, payloadStart, payloadEnd - payloadStart, StandardCharsets.UTF_8),
-          Double.isNaN(lat) ? null : lat, Double.isNaN(lon) ? null : lon, Double.isNaN(alt) ? null : alt, correlationId,
-          partition, offset);
-    }
-  }
+      ProducedTelemetry.Entry feed) {}
 
   /**
    * @param ndjson        the body is newline-delimited records (errors then name each index)
@@ -239,12 +224,22 @@ public final class TelemetryParser {
    */
   static Parsed normalised(String at, String deviceId, String timestamp, String received, String sensorType, byte[] body,
       int payloadStart, int payloadEnd, boolean hasLocation, double lat, double lon, Double alt, String correlationId) {
-    String id = uuidV7();
+    java.util.UUID uuid = uuidV7();
+    String id = uuid.toString();
     Out o = new Out(160 + (payloadEnd - payloadStart));
-    o.raw("{\"id\":\"").raw(id).raw("\",\"deviceId\":\"").raw(deviceId).raw("\",\"timestamp\":\"").raw(timestamp)
-        .raw("\",\"receivedAt\":\"").raw(received).raw("\",\"sensorType\":\"").raw(sensorType).raw("\",\"payload\":");
-    int payloadAt = o.len;
+    int[] marks = new int[11];
+    marks[0] = o.raw("{\"id\":\"").len;
+    marks[1] = o.raw(id).raw("\",\"deviceId\":\"").len;
+    marks[2] = o.raw(deviceId).len;
+    marks[3] = o.raw("\",\"timestamp\":\"").len;
+    marks[4] = o.raw(timestamp).len;
+    marks[5] = o.raw("\",\"receivedAt\":\"").len;
+    marks[6] = o.raw(received).len;
+    marks[7] = o.raw("\",\"sensorType\":\"").len;
+    marks[8] = o.raw(sensorType).len;
+    marks[9] = o.raw("\",\"payload\":").len;
     o.write(body, payloadStart, payloadEnd - payloadStart);
+    marks[10] = o.len;
     if (hasLocation) {
       o.raw(",\"location\":{\"lat\":").number(lat).raw(",\"lon\":").number(lon);
       if (alt != null) o.raw(",\"alt\":").number(alt);
@@ -257,9 +252,10 @@ public final class TelemetryParser {
       o.raw("\"");
     }
     o.raw("}");
-    return new Parsed(id, deviceId, sensorType, timestamp, o.toByteArray(), at, received, payloadAt,
-        payloadAt + payloadEnd - payloadStart, hasLocation ? lat : Double.NaN, hasLocation ? lon : Double.NaN,
-        hasLocation && alt != null ? alt : Double.NaN, correlationId);
+    byte[] value = o.toByteArray();
+    ProducedTelemetry.Entry feed = new ProducedTelemetry.Entry(uuid, value.length, marks, hasLocation ? lat : Double.NaN,
+        hasLocation ? lon : Double.NaN, hasLocation && alt != null ? alt : Double.NaN, correlationId);
+    return new Parsed(id, deviceId, sensorType, timestamp, value, at, feed);
   }
 
   private static boolean err(Problem invalid, String at, String field, String message) {
@@ -342,12 +338,12 @@ public final class TelemetryParser {
   }
 
   /** A time-ordered (version 7) UUID: unique ids that index well in the warehouse. */
-  static String uuidV7() {
+  static java.util.UUID uuidV7() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long ms = System.currentTimeMillis();
     long hi = (ms << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
     long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new java.util.UUID(hi, lo).toString();
+    return new java.util.UUID(hi, lo);
   }
 
   private static String firstLine(String s) {

@@ -75,7 +75,7 @@ public final class TelemetryPublisher {
         if (err != null) {
           failure.compareAndSet(null, err);
         } else {
-          produced.acknowledged(meta.partition(), meta.offset(), r);
+          produced.acknowledged(meta.partition(), meta.offset(), r.feed());
         }
         if (left.decrementAndGet() == 0) {
           Exception e = failure.get();

@@ -24,8 +24,8 @@ class ProducedTelemetryTest {
         + "{'deviceId':'meter-2','timestamp':'2026-11-26T13:00:00+01:00','sensorType':'kwh','payload':{}}]");
     ProducedTelemetry produced = new ProducedTelemetry(new SimpleMeterRegistry());
     produced.open();
-    produced.acknowledged(2, 1000, rs.get(0));
-    produced.acknowledged(0, 7, rs.get(1));
+    produced.acknowledged(2, 1000, rs.get(0).feed());
+    produced.acknowledged(0, 7, rs.get(1).feed());
 
     TelemetryRecord first = produced.take(2, 1000, rs.get(0).value().clone());
     assertThat(first).isEqualTo(TelemetryRecordReader.read(rs.get(0).value(), 2, 1000));
@@ -47,10 +47,17 @@ class ProducedTelemetryTest {
         + "{'deviceId':'a','timestamp':1,'sensorType':'t','payload':{'v':1}}]");
     ProducedTelemetry produced = new ProducedTelemetry(new SimpleMeterRegistry());
     produced.open();
-    produced.acknowledged(1, 5, rs.get(0));
+    produced.acknowledged(1, 5, rs.get(0).feed());
     assertThat(produced.take(1, 5, rs.get(1).value())).as("another record (another id) at that offset").isNull();
+    byte[] longer = java.util.Arrays.copyOf(rs.get(0).value(), rs.get(0).value().length + 1);
+    assertThat(produced.take(1, 5, longer)).as("the same id, another length").isNull();
+    byte[] otherId = rs.get(0).value().clone();
+    otherId[7 + 35] = (byte) (otherId[7 + 35] == '0' ? '1' : '0');
+    assertThat(produced.take(1, 5, otherId)).as("the last digit of the id differs").isNull();
+    otherId[7 + 35] = 'X';
+    assertThat(produced.take(1, 5, otherId)).as("not an id").isNull();
     assertThat(produced.take(0, 5, rs.get(0).value())).as("another partition").isNull();
-    assertThat(produced.take(1, 5 + ProducedTelemetry.SLOTS, rs.get(0).value())).as("the same slot, a later offset")
+    assertThat(produced.take(1, 5 + ProducedTelemetry.SLOTS, rs.get(0).value())).as("the same record in that slot, a ring of offsets later: its fields are read all the same")
         .isNotNull();
     assertThat(produced.take(7, 5, rs.get(0).value())).as("a partition never produced to").isNull();
     assertThat(produced.take(1, 6, null)).isNull();
@@ -60,17 +67,17 @@ class ProducedTelemetryTest {
   void keepsNothingWithoutAFeedAndAtMostARingPerPartition() {
     TelemetryParser.Parsed r = parse("{'deviceId':'a','timestamp':1,'sensorType':'t','payload':{}}").get(0);
     ProducedTelemetry produced = new ProducedTelemetry(new SimpleMeterRegistry());
-    produced.acknowledged(0, 1, r);
+    produced.acknowledged(0, 1, r.feed());
     produced.open();
     assertThat(produced.take(0, 1, r.value())).as("acknowledged before any feed read").isNull();
 
-    produced.acknowledged(0, 1, r);
+    produced.acknowledged(0, 1, r.feed());
     TelemetryParser.Parsed later = parse("{'deviceId':'b','timestamp':1,'sensorType':'t','payload':{}}").get(0);
-    produced.acknowledged(0, 1 + ProducedTelemetry.SLOTS, later);
+    produced.acknowledged(0, 1 + ProducedTelemetry.SLOTS, later.feed());
     assertThat(produced.take(0, 1, r.value())).as("overwritten a ring later").isNull();
     assertThat(produced.take(0, 1 + ProducedTelemetry.SLOTS, later.value())).isNotNull();
 
-    produced.acknowledged(0, 2, r);
+    produced.acknowledged(0, 2, r.feed());
     produced.close();
     produced.open();
     assertThat(produced.take(0, 2, r.value())).as("dropped when the last feed stopped").isNull();

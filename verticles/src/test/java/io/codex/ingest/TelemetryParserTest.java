@@ -120,7 +120,7 @@ class TelemetryParserTest {
     Set<String> ids = new HashSet<>();
     String prev = "";
     for (int i = 0; i < 10_000; i++) {
-      String id = TelemetryParser.uuidV7();
+      String id = TelemetryParser.uuidV7().toString();
       assertThat(id.charAt(14)).isEqualTo('7');
       ids.add(id);
       assertThat(id.substring(0, 13).compareTo(prev.isEmpty() ? "" : prev.substring(0, 13))).isGreaterThanOrEqualTo(0);
