@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The telemetry records this node recently produced, as ingest parsed them, by Kafka partition and
- * offset: when the node's live feed reads a record back from Kafka it takes the parsed form from
- * here instead of decoding the bytes a second time (records other nodes produced are decoded as
- * before). A record is taken only when the value Kafka returned has the id and the length of the
+ * Notes on the telemetry records this node recently produced ({@link Entry}: where ingest wrote
+ * each field), by Kafka partition and offset: when the node's live feed reads a record back from
+ * Kafka it builds it from those places instead of decoding the bytes a second time (records other
+ * nodes produced are decoded as before). A record is taken only when the value Kafka returned has the id and the length of the
  * one ingest produced at that position: the text fields are then read where ingest wrote them, and
  * what the feed publishes is what decoding the value would give.
  *
