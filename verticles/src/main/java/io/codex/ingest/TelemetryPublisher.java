@@ -70,12 +70,13 @@ public final class TelemetryPublisher {
       headers.add("timestamp", r.timestamp().getBytes(StandardCharsets.UTF_8));
       ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, null, receivedAtMs, r.deviceId(), r.value(), headers);
       int size = r.value().length;
+      ProducedTelemetry.Entry note = r.feed();   // held to the ack instead of the whole record
       producer.send(rec, (meta, err) -> {
         limiter.release(1, size);
         if (err != null) {
           failure.compareAndSet(null, err);
         } else {
-          produced.acknowledged(meta.partition(), meta.offset(), r.feed());
+          produced.acknowledged(meta.partition(), meta.offset(), note);
         }
         if (left.decrementAndGet() == 0) {
           Exception e = failure.get();
