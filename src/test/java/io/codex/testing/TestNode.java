@@ -62,9 +62,19 @@ public final class TestNode implements AutoCloseable {
 
   /** A meter's value from this node's Prometheus endpoint, summed over its tags; 0 when absent. */
   public double metric(String name) {
+    return metric(name, "");
+  }
+
+  /** A meter's value for one value of one of its tags, summed over its other tags; 0 when absent. */
+  public double metric(String name, String tag, String value) {
+    return metric(name, tag + "=\"" + value + "\"");
+  }
+
+  private double metric(String name, String tagged) {
     Http.Response r = Http.get(url("/metrics"), null);
     if (r.status() != 200) throw new AssertionError("GET /metrics answered " + r.status());
     return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .filter(l -> l.substring(0, l.lastIndexOf(' ')).contains(tagged))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
