@@ -32,6 +32,20 @@ final class BenchServer implements AutoCloseable {
     this.process = process;
   }
 
+  /**
+   * The JVM flags {@code run} would relaunch with, from the defaults and this environment
+   * ({@code CODEX_JVM_MAX_HEAP}, {@code CODEX_JVM_OPTIONS}, ...), so a bench server can be run
+   * with other JVM settings the way a node would.
+   */
+  static List<String> runJvmFlags() {
+    return runJvmFlags(System.getenv());
+  }
+
+  static List<String> runJvmFlags(Map<String, String> env) {
+    return io.codex.launcher.JvmLimits.jvmFlags(io.codex.launcher.LaunchSettings.from(
+        io.codex.launcher.ConfigLoader.load(null, env, new java.util.Properties(), Map.of()).config()));
+  }
+
   static BenchServer start(Map<String, String> env, List<String> jvmFlags) throws Exception {
     Path dir = Files.createTempDirectory("codex-bench");
     int http = FreePorts.next();

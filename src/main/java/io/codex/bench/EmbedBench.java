@@ -54,7 +54,7 @@ final class EmbedBench {
     LoadResult http;
     double cpuPerToken = -1;
     try (BenchServer server = BenchServer.start(serverEnv(),
-        io.codex.launcher.JvmLimits.jvmFlags(io.codex.launcher.LaunchSettings.from(ConfigLoader.defaults())))) {
+        BenchServer.runJvmFlags())) {
       JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
       String auth = "Bearer " + AuthBootstrap.localToken(vertx, cfg, Role.VIEWER, Duration.ofHours(2));
       System.out.printf("server pid rss %d MB at idle%n", server.rssMb());

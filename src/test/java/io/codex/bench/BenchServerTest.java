@@ -2,6 +2,7 @@ package io.codex.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BenchServerTest {
@@ -29,5 +30,12 @@ class BenchServerTest {
     assertThat(burnt).isBetween(150L, 450L);
     assertThat(BenchServer.threadCpuMillis(pid, name -> name.equals("no-such-thread"))).isZero();
     assertThat(BenchServer.threadCpuMillis(pid, name -> true)).isPositive().isLessThanOrEqualTo(BenchServer.cpuMillis(pid));
+  }
+
+  @Test
+  void startsTheServerWithTheJvmSettingsRunWouldTakeFromTheEnvironment() {
+    assertThat(BenchServer.runJvmFlags(Map.of())).contains("-Xmx512m", "-XX:+UseG1GC").doesNotContain("-Xlog:gc");
+    assertThat(BenchServer.runJvmFlags(Map.of("CODEX_JVM_MAX_HEAP", "1g", "CODEX_JVM_OPTIONS", "-Xlog:gc -XX:+AlwaysPreTouch")))
+        .contains("-Xmx1024m", "-Xlog:gc", "-XX:+AlwaysPreTouch").doesNotContain("-Xmx512m");
   }
 }
