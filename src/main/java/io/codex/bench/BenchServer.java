@@ -37,23 +37,20 @@ final class BenchServer implements AutoCloseable {
    * ({@code CODEX_JVM_MAX_HEAP}, {@code CODEX_JVM_OPTIONS}, ...), so a bench server can be run
    * with other JVM settings the way a node would.
    */
-  static List<String> runJvmFlags() {
-    return runJvmFlags(System.getenv());
-  }
-
   static List<String> runJvmFlags(Map<String, String> env) {
     return io.codex.launcher.JvmLimits.jvmFlags(io.codex.launcher.LaunchSettings.from(
         io.codex.launcher.ConfigLoader.load(null, env, new java.util.Properties(), Map.of()).config()));
   }
 
-  static BenchServer start(Map<String, String> env, List<String> jvmFlags) throws Exception {
+  /** Starts a node in embedded mode with {@code env} added to this process's environment. */
+  static BenchServer start(Map<String, String> env) throws Exception {
     Path dir = Files.createTempDirectory("codex-bench");
     int http = FreePorts.next();
     int mqtt = FreePorts.next();
     int kafka = FreePorts.next();
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(jvmFlags);
+    cmd.addAll(runJvmFlags(System.getenv()));
     cmd.add("-Dcodex.relaunched=true");
     cmd.add("-Dcodex.logLevel=WARN");
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.codex.Codex", "run",

@@ -53,8 +53,7 @@ final class EmbedBench {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     LoadResult http;
     double cpuPerToken = -1;
-    try (BenchServer server = BenchServer.start(serverEnv(),
-        BenchServer.runJvmFlags())) {
+    try (BenchServer server = BenchServer.start(serverEnv())) {
       JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
       String auth = "Bearer " + AuthBootstrap.localToken(vertx, cfg, Role.VIEWER, Duration.ofHours(2));
       System.out.printf("server pid rss %d MB at idle%n", server.rssMb());

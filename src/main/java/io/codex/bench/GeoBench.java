@@ -109,8 +109,7 @@ public final class GeoBench {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     LoadResult pacedForward;
     LoadResult pacedReverse;
-    try (BenchServer server = BenchServer.start(Map.of("CODEX_GEO_RATE_LIMIT_PER_SECOND", "0"),
-        BenchServer.runJvmFlags())) {
+    try (BenchServer server = BenchServer.start(Map.of("CODEX_GEO_RATE_LIMIT_PER_SECOND", "0"))) {
       JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
       String auth = "Bearer " + AuthBootstrap.localToken(vertx, cfg, Role.VIEWER, Duration.ofHours(2));
       System.out.printf("server: its own process, providers [offline], cache on (50,000 places), rate limit off; rss %d MB at idle%n",

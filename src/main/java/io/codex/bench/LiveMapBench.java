@@ -84,8 +84,7 @@ public final class LiveMapBench {
 
   public int run() throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    try (BenchServer server = BenchServer.start(Map.of(),
-        BenchServer.runJvmFlags())) {
+    try (BenchServer server = BenchServer.start(Map.of())) {
       JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
       String admin = AuthBootstrap.localToken(vertx, cfg, Role.ADMIN, Duration.ofHours(2));
       String viewer = AuthBootstrap.localToken(vertx, cfg, Role.VIEWER, Duration.ofHours(2));
