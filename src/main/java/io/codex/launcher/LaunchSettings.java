@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 
-/** What the launcher itself needs: data dir, embedded broker, cluster, JVM limits. */
+/** What the launcher itself needs: data dir, embedded broker, cluster, JVM limits, network transport. */
 public record LaunchSettings(
     Path dataDir,
     boolean embeddedKafka,
@@ -21,7 +21,8 @@ public record LaunchSettings(
     boolean relaunch,
     long maxHeap,
     long maxDirectMemory,
-    String jvmOptions) {
+    String jvmOptions,
+    String transport) {
 
   public static LaunchSettings from(JsonObject config) {
     ConfigReader root = ConfigReader.of(config);
@@ -48,6 +49,7 @@ public record LaunchSettings(
         jvm.bool("relaunch", true),
         jvm.bytes("maxHeap", 512L << 20, 64L << 20, 64L << 30),
         jvm.bytes("maxDirectMemory", 256L << 20, 16L << 20, 64L << 30),
-        jvm.string("options", ""));
+        jvm.string("options", ""),
+        EventLoopTransport.validate(root.section("node").string("transport", "auto")));
   }
 }

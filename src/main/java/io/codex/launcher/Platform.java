@@ -68,6 +68,7 @@ public final class Platform implements AutoCloseable {
   private FileLock lock;
   private EmbeddedKafka broker;
   private Vertx vertx;
+  private io.vertx.core.transport.Transport transport;
   private SharedProducer producer;
   private KafkaClientMetrics producerMetrics;
   private final List<String> deployments = new ArrayList<>();
@@ -177,8 +178,8 @@ public final class Platform implements AutoCloseable {
         ApiVerticle.class.getName(), launch.httpInstances(),
         MqttIngestVerticle.class.getName(), IngestConfig.from(config).mqttInstances()));
     Status.markDeployed(vertx, true);
-    log.info("codex ready [ms: {}, http: {}, kafka: {}, cluster: {}]", (System.nanoTime() - t0) / 1_000_000,
-        ApiConfig.from(config).port(), kafka.bootstrapServers(), launch.cluster());
+    log.info("codex ready [ms: {}, http: {}, kafka: {}, cluster: {}, transport: {}]", (System.nanoTime() - t0) / 1_000_000,
+        ApiConfig.from(config).port(), kafka.bootstrapServers(), launch.cluster(), transport.name());
     return this;
   }
 
@@ -190,7 +191,8 @@ public final class Platform implements AutoCloseable {
         .setDisabledMetricsCategories(io.codex.config.ConfigReader.of(config).section("metrics").bool("eventBus", false)
             ? java.util.Set.of() : java.util.Set.of(io.vertx.micrometer.MetricsDomain.EVENT_BUS.toCategory()))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory());
+    transport = EventLoopTransport.select(launch.transport());
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).withTransport(transport);
     if (!launch.cluster()) return builder.build();
     options.getEventBusOptions().setHost(launch.clusterHost()).setPort(launch.clusterPort());
     // Hazelcast picks its logger before it reads hazelcast.logging.type from the file: without this its
@@ -254,6 +256,11 @@ public final class Platform implements AutoCloseable {
 
   public int httpPort() {
     return ApiConfig.from(config).port();
+  }
+
+  /** The network transport of the event loops ({@code node.transport}): epoll, io_uring or nio. */
+  public String transport() {
+    return transport.name();
   }
 
   public String bootstrapServers() {

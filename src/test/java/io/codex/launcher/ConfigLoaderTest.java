@@ -57,6 +57,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anUnknownNetworkTransportFailsNamingTheKeyAndTheChoices() {
+    JsonObject cfg = ConfigLoader.load(null, Map.of("CODEX_NODE_TRANSPORT", "kqueue"), new Properties(), Map.of()).config();
+    assertThatThrownBy(() -> LaunchSettings.from(cfg)).isInstanceOfSatisfying(ConfigException.class, e -> {
+      assertThat(e.key()).isEqualTo("node.transport");
+      assertThat(e.getMessage()).contains("auto, epoll, io_uring, nio").contains("kqueue");
+    });
+    JsonObject defaults = ConfigLoader.load(null, Map.of(), new Properties(), Map.of()).config();
+    assertThat(LaunchSettings.from(defaults).transport()).isEqualTo("auto");
+  }
+
+  @Test
   void redactsSecretsForTheStartLog() {
     JsonObject cfg = ConfigLoader.load(null, Map.of("CODEX_AUTH_JWT_SECRET", "s3cret-s3cret-s3cret-s3cret-s3cret-42"),
         new Properties(), Map.of()).config();
