@@ -160,6 +160,7 @@ final class IngestBench {
         }
       }
       LoadResult hundred = null;
+      int hundredConnections = 16;
       if (hundredRec) {
         closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.15, hundreds, devices);
         settle(server, "http-100rec c=16", () -> closedLoop(http, wrk, url, "warm-up", 16, 100, SETTLE_SLICE_SECONDS, hundreds, devices));
@@ -174,7 +175,10 @@ final class IngestBench {
         mark(server);
         LoadResult wide = closedLoop(http, wrk, url, "http-100rec", 64, 100, seconds, hundreds, devices);
         print(wide, server);
-        if (wide.recordsPerSecond() > hundred.recordsPerSecond()) hundred = wide;
+        if (wide.recordsPerSecond() > hundred.recordsPerSecond()) {
+          hundred = wide;
+          hundredConnections = 64;
+        }
       }
       if (codexMqtt) {
         mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
@@ -196,11 +200,18 @@ final class IngestBench {
         interleaved(server, both, mqttUsers, mqttRecord);
       }
       double raw = runs("kafka-raw") ? rawKafka(server) : 0;
+      // the two measured minutes apart can land in different stretches of the machine's speed: taking turns shares them out
+      double rawInterleaved = hundred != null && raw > 0
+          ? interleavedHttp(server, http, wrk, url, hundredConnections, hundreds, devices, raw) : 0;
 
       out.add("");
       if (hundred != null && raw > 0) {
         out.add(String.format("ratio http-100rec / kafka-raw          = %.2f  (best of c=16, c=64; target >= 0.70)",
             hundred.recordsPerSecond() / raw));
+      }
+      if (rawInterleaved > 0) {
+        out.add(String.format("ratio http-100rec / kafka-raw interleaved = %.2f  (at c=%d, taking turns; target >= 0.70)",
+            rawInterleaved, hundredConnections));
       }
       if (best != null && runs("http-1rec")) {
         out.add(String.format("http-1rec (best of c=64, c=256)         = %,.0f records/s (target >= 20,000)", best.recordsPerSecond()));
@@ -449,18 +460,30 @@ final class IngestBench {
     sum[1] += r.seconds();
   }
 
+  static final String RAW_TOPIC = "codex.bench-raw";
+  private static final Pattern RAW_TOTAL =
+      Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec.*?([\\d.]+) ms 50th, ([\\d.]+) ms 95th, ([\\d.]+) ms 99th");
+
+  /**
+   * A JVM running {@code mainClass} (ProducerPerformance or {@link RawProducerTurns}) with
+   * ProducerPerformance's arguments but the record count: 200 B, acks=all, idempotent, batching as
+   * Codex's producer does.
+   */
+  static List<String> rawCommand(String mainClass, String bootstrap) {
+    return List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        mainClass, "--topic", RAW_TOPIC, "--record-size", "200", "--throughput", "-1", "--producer-props",
+        "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=131072",
+        "compression.type=lz4");
+  }
+
   /** Kafka's own ProducerPerformance, same record size, acks=all, idempotent, on the same broker. */
   private double rawKafka(BenchServer server) throws Exception {
-    String topic = "codex.bench-raw";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", server.bootstrap()))) {
-      if (!admin.listTopics().names().get().contains(topic)) admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
+      if (!admin.listTopics().names().get().contains(RAW_TOPIC)) admin.createTopics(List.of(new NewTopic(RAW_TOPIC, 6, (short) 1))).all().get();
     }
     long records = (long) Math.max(500_000, 400_000 * seconds);
-    List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
-        "--num-records", Long.toString(records), "--record-size", "200", "--throughput", "-1", "--producer-props",
-        "bootstrap.servers=" + server.bootstrap(), "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=131072",
-        "compression.type=lz4");
+    List<String> cmd = new ArrayList<>(rawCommand("org.apache.kafka.tools.ProducerPerformance", server.bootstrap()));
+    cmd.addAll(List.of("--num-records", Long.toString(records)));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String last = null;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -469,14 +492,68 @@ final class IngestBench {
       }
     }
     p.waitFor();
-    Matcher m = last == null ? null : Pattern.compile("([\\d.]+) records/sec.*?([\\d.]+) ms 50th, ([\\d.]+) ms 95th, ([\\d.]+) ms 99th").matcher(last);
+    Matcher m = last == null ? null : RAW_TOTAL.matcher(last);
     if (m == null || !m.find()) throw new IllegalStateException("ProducerPerformance printed no result: " + last);
-    double rate = Double.parseDouble(m.group(1));
+    double rate = Double.parseDouble(m.group(2));
     String line = String.format("%-16s %-22s records/s=%,10.0f  p50=%7.2fms  p99=%7.2fms  (ProducerPerformance, 200 B, acks=all, idempotent)",
-        "kafka-raw", "1 producer", rate, Double.parseDouble(m.group(2)), Double.parseDouble(m.group(4)));
+        "kafka-raw", "1 producer", rate, Double.parseDouble(m.group(3)), Double.parseDouble(m.group(5)));
     out.add(line);
     System.out.println(line);
     return rate;
+  }
+
+  /**
+   * HTTP 100 records/request and Kafka's ProducerPerformance taking turns, as the MQTT brokers do
+   * ({@link #interleaved}): {@link #INTERLEAVED_ROUNDS} rounds of the HTTP load for a fifth of the
+   * duration, then the producer for about as long (a record count from its last rate), half a second
+   * apart. The producer runs in one warm child JVM ({@link RawProducerTurns}, one turn first to warm
+   * it up), so that no turn measures its JIT compiler. Its turns include creating the producer
+   * (about 20 ms of a 2 s turn), as its one-shot run does.
+   */
+  private double interleavedHttp(BenchServer server, HttpLoad http, boolean wrk, String url, int connections,
+      List<String[]> bodies, List<String[]> devices, double rawRate) throws Exception {
+    Process p = new ProcessBuilder(rawCommand(RawProducerTurns.class.getName(), server.bootstrap())).redirectErrorStream(true).start();
+    double slice = Math.max(1, seconds / INTERLEAVED_ROUNDS);
+    try (BufferedReader from = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        java.io.Writer to = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+      double rate = rawRate;
+      rawTurn(from, to, (long) (rate * slice)); // warms the new JVM up
+      double[] codex = new double[2];   // {records, seconds}
+      double[] raw = new double[2];
+      for (int round = 0; round < INTERLEAVED_ROUNDS; round++) {
+        add(codex, closedLoop(http, wrk, url, "interleaved", connections, 100, slice, bodies, devices));
+        Thread.sleep(INTERLEAVED_PAUSE_MS);
+        double[] turn = rawTurn(from, to, Math.max(10_000, (long) (rate * slice)));
+        raw[0] += turn[0];
+        raw[1] += turn[1];
+        rate = turn[0] / turn[1];
+        Thread.sleep(INTERLEAVED_PAUSE_MS);
+      }
+      double c = codex[0] / codex[1];
+      double k = raw[0] / raw[1];
+      String line = String.format("%-16s %-22s codex=%,10.0f records/s  kafka-raw=%,10.0f records/s  ratio=%.2f  (%d turns of %.0f s each)",
+          "interleaved", "http-100rec c=" + connections, c, k, c / k, INTERLEAVED_ROUNDS, slice);
+      out.add(line);
+      System.out.println(line);
+      return c / k;
+    } finally {
+      p.destroy();
+    }
+  }
+
+  /** One turn of {@link RawProducerTurns}: {records sent, seconds} from ProducerPerformance's total line. */
+  static double[] rawTurn(BufferedReader from, java.io.Writer to, long records) throws java.io.IOException {
+    to.write(records + "\n");
+    to.flush();
+    Matcher total = null;
+    for (String line; (line = from.readLine()) != null; ) {
+      if (line.equals(RawProducerTurns.TURN_DONE)) break;
+      Matcher m = RAW_TOTAL.matcher(line);
+      if (total == null && m.find()) total = m;
+    }
+    if (total == null) throw new IllegalStateException("ProducerPerformance printed no result for a turn of " + records + " records");
+    double sent = Double.parseDouble(total.group(1));
+    return new double[] {sent, sent / Double.parseDouble(total.group(2))};
   }
 
   /**

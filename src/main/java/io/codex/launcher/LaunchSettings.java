@@ -50,6 +50,6 @@ public record LaunchSettings(
         jvm.bytes("maxHeap", 512L << 20, 64L << 20, 64L << 30),
         jvm.bytes("maxDirectMemory", 256L << 20, 16L << 20, 64L << 30),
         jvm.string("options", ""),
-        EventLoopTransport.validate(root.section("node").string("transport", "auto")));
+        EventLoopTransport.validate(root.section("node").string("transport", "nio")));
   }
 }

@@ -64,7 +64,7 @@ class ConfigLoaderTest {
       assertThat(e.getMessage()).contains("auto, epoll, io_uring, nio").contains("kqueue");
     });
     JsonObject defaults = ConfigLoader.load(null, Map.of(), new Properties(), Map.of()).config();
-    assertThat(LaunchSettings.from(defaults).transport()).isEqualTo("auto");
+    assertThat(LaunchSettings.from(defaults).transport()).isEqualTo("nio");
   }
 
   @Test

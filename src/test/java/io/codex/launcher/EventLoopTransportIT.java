@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every network transport {@code node.transport} offers carries the node's traffic: a device posts
  * over HTTP and publishes over MQTT (Eclipse Paho, QoS 1) and an independent Kafka consumer finds
- * both records. {@code auto} is what every other test runs with (epoll here).
+ * both records. Every other test runs on the default, NIO.
  */
 class EventLoopTransportIT {
   @TempDir Path dir;
