@@ -507,8 +507,8 @@ final class IngestBench {
    * ({@link #interleaved}): {@link #INTERLEAVED_ROUNDS} rounds of the HTTP load for a fifth of the
    * duration, then the producer for about as long (a record count from its last rate), half a second
    * apart. The producer runs in one warm child JVM ({@link RawProducerTurns}, one turn first to warm
-   * it up), so that no turn measures its JIT compiler. Its turns include creating the producer
-   * (about 20 ms of a 2 s turn), as its one-shot run does.
+   * it up), so that no turn measures its JIT compiler. Its turns include creating the producer, as
+   * its one-shot run does.
    */
   private double interleavedHttp(BenchServer server, HttpLoad http, boolean wrk, String url, int connections,
       List<String[]> bodies, List<String[]> devices, double rawRate) throws Exception {
