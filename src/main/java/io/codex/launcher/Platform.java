@@ -68,14 +68,16 @@ public final class Platform implements AutoCloseable {
   private FileLock lock;
   private EmbeddedKafka broker;
   private Vertx vertx;
-  private io.vertx.core.transport.Transport transport;
+  private final io.vertx.core.transport.Transport transport;
   private SharedProducer producer;
   private KafkaClientMetrics producerMetrics;
   private final List<String> deployments = new ArrayList<>();
 
-  private Platform(JsonObject config, LaunchSettings launch, List<AuthBootstrap.NewSecret> newSecrets) {
+  private Platform(JsonObject config, LaunchSettings launch, io.vertx.core.transport.Transport transport,
+      List<AuthBootstrap.NewSecret> newSecrets) {
     this.config = config;
     this.launch = launch;
+    this.transport = transport;
     this.newSecrets = newSecrets;
   }
 
@@ -85,6 +87,8 @@ public final class Platform implements AutoCloseable {
    */
   public static Platform prepare(JsonObject config) {
     LaunchSettings launch = LaunchSettings.from(config);
+    // a transport that cannot load here fails now, not once the broker is starting
+    io.vertx.core.transport.Transport transport = EventLoopTransport.select(launch.transport());
     if (launch.embeddedKafka()) {
       config.getJsonObject("kafka").put("bootstrapServers", "127.0.0.1:" + launch.kafkaPort());
     }
@@ -100,7 +104,7 @@ public final class Platform implements AutoCloseable {
     resolveNodeId(config, launch);
     List<AuthBootstrap.NewSecret> created = AuthBootstrap.resolve(config, launch.dataDir(), true);
     AuthSettings.from(config);
-    return new Platform(config, launch, created);
+    return new Platform(config, launch, transport, created);
   }
 
   /** A stable name for this node (its per-node consumer groups): from conf, else kept in the data dir. */
@@ -191,7 +195,6 @@ public final class Platform implements AutoCloseable {
         .setDisabledMetricsCategories(io.codex.config.ConfigReader.of(config).section("metrics").bool("eventBus", false)
             ? java.util.Set.of() : java.util.Set.of(io.vertx.micrometer.MetricsDomain.EVENT_BUS.toCategory()))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-    transport = EventLoopTransport.select(launch.transport());
     var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).withTransport(transport);
     if (!launch.cluster()) return builder.build();
     options.getEventBusOptions().setHost(launch.clusterHost()).setPort(launch.clusterPort());
