@@ -49,6 +49,8 @@ final class IngestBench {
   private final HttpClient metricsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private String adminToken;
   private double[] kafkaAck;
+  /** The server's mean time to the Kafka ack during each scenario, by scenario name (ms). */
+  private final Map<String, Double> ackMeanMs = new java.util.HashMap<>();
   private long cpuAtStart = -1;
   private long jitAtStart = -1;
   private long ownCpuAtStart;
@@ -57,6 +59,9 @@ final class IngestBench {
   static final int SETTLE_SLICE_SECONDS = 5;
   static final int MAX_SETTLE_SLICES = 18;
   static final int INTERLEAVED_ROUNDS = 5;
+  /** The MQTT target's load: 16 connections, each with at most 10 QoS 1 messages awaiting their PUBACK. */
+  static final int MQTT_CONNECTIONS = 16;
+  static final int MQTT_WINDOW = 10;
   static final long INTERLEAVED_PAUSE_MS = 500;
   static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
 
@@ -93,7 +98,7 @@ final class IngestBench {
           server.rssMb(), seconds, record("bench-0001").length());
 
       List<String[]> mqttUsers = new ArrayList<>();
-      for (int i = 0; i < 16; i++) mqttUsers.add(new String[] {devices.get(i)[0], devices.get(i)[1], "telemetry/" + devices.get(i)[0]});
+      for (int i = 0; i < MQTT_CONNECTIONS; i++) mqttUsers.add(new String[] {devices.get(i)[0], devices.get(i)[1], "telemetry/" + devices.get(i)[0]});
       String mqttRecord = record("ignored").replace("\"deviceId\":\"ignored\",", "");
       String url = base + "/api/v1/telemetry";
       List<String[]> singles = new ArrayList<>();
@@ -119,7 +124,7 @@ final class IngestBench {
       if (hundredRec) loads.add(() -> closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.5, hundreds, devices));
       if (codexMqtt || codexVertxMqtt) {
         MqttGenerator g = codexMqtt ? mqtt : vertxMqtt;
-        loads.add(() -> g.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.5, mqttUsers, mqttRecord));
+        loads.add(() -> g.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, warmUp * 0.5, mqttUsers, mqttRecord));
       }
       java.util.concurrent.ExecutorService warm = java.util.concurrent.Executors.newFixedThreadPool(3);
       try {
@@ -181,15 +186,15 @@ final class IngestBench {
         }
       }
       if (codexMqtt) {
-        mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * 0.15, mqttUsers, mqttRecord);
-        settle(server, "mqtt-qos1", () -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
+        mqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, warmUp * 0.15, mqttUsers, mqttRecord);
+        settle(server, "mqtt-qos1", () -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
       }
       LoadResult codex = codexMqtt ? mqttOnCodex(mqtt, "mqtt-qos1", server, mqttUsers, mqttRecord) : null;
       LoadResult mosquitto = runs("mosquitto-qos1") ? mosquitto(mqtt, "mosquitto-qos1") : null;
       if (codexVertxMqtt) {
-        vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, warmUp * (codexMqtt ? 0.05 : 0.15), mqttUsers, mqttRecord);
+        vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, warmUp * (codexMqtt ? 0.05 : 0.15), mqttUsers, mqttRecord);
         settle(server, "mqtt-qos1-vertx",
-            () -> vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, 10, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
+            () -> vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
       }
       LoadResult codexVertx = codexVertxMqtt ? mqttOnCodex(vertxMqtt, "mqtt-qos1-vertx", server, mqttUsers, mqttRecord) : null;
       LoadResult mosquittoVertx = runs("mosquitto-qos1-vertx") ? mosquitto(vertxMqtt, "mosquitto-qos1-vertx") : null;
@@ -231,6 +236,10 @@ final class IngestBench {
             Math.max(codex.recordsPerSecond(), codexVertx.recordsPerSecond())
                 / Math.max(mosquitto.recordsPerSecond(), mosquittoVertx.recordsPerSecond())));
       }
+      double bestMosquitto = Math.max(mosquitto == null ? 0 : mosquitto.recordsPerSecond(),
+          mosquittoVertx == null ? 0 : mosquittoVertx.recordsPerSecond());
+      String bound = closedLoopBound(MQTT_CONNECTIONS * MQTT_WINDOW, ackMeanMs.get("mqtt-qos1"), ackMeanMs.get("mqtt-qos1-vertx"), bestMosquitto);
+      if (bound != null) out.add(bound);
       if (soak != null) soak(http, devices, url, hundreds, server);
       out.forEach(System.out::println);
       return 0;
@@ -292,6 +301,21 @@ final class IngestBench {
   }
 
   /** Notes the server's CPU time and Kafka ack timer before a scenario. */
+  /**
+   * The most a closed loop of {@code inFlight} QoS 1 messages can get from Codex, whose PUBACK waits
+   * for Kafka: by Little's law, {@code inFlight / time per message}, and each message takes at least
+   * the Kafka ack (the better of the scenarios' means), before any MQTT, parsing or client work.
+   * When Mosquitto's rate is above it, the target cannot be met on this machine by spending less CPU,
+   * only by a faster Kafka round trip. Null without a measured ack.
+   */
+  static String closedLoopBound(int inFlight, Double ackMsA, Double ackMsB, double bestMosquitto) {
+    double ack = Math.min(ackMsA == null || ackMsA <= 0 ? Double.MAX_VALUE : ackMsA, ackMsB == null || ackMsB <= 0 ? Double.MAX_VALUE : ackMsB);
+    if (ack == Double.MAX_VALUE) return null;
+    double bound = inFlight / ack * 1000;
+    return String.format("mqtt closed-loop bound = %,.0f msg/s  (%d messages in flight / Codex's mean Kafka ack %.2f ms, with nothing else taking time%s)",
+        bound, inFlight, ack, bestMosquitto > 0 ? String.format("; Mosquitto's best %,.0f = %.2f of it", bestMosquitto, bestMosquitto / bound) : "");
+  }
+
   private void mark(BenchServer server) {
     // the scrape first: its CPU (and what the JIT compiles for it) is not the load's
     kafkaAck = kafkaAck();
@@ -315,7 +339,9 @@ final class IngestBench {
       extra += String.format("  generator-cpu=%.1fus/rec", (ownCpuMillis() - ownCpuAtStart) * 1000.0 / r.records());
     }
     if (now != null && kafkaAck != null && now[0] > kafkaAck[0]) {
-      extra += String.format("  kafka-ack-mean=%.2fms", (now[1] - kafkaAck[1]) / (now[0] - kafkaAck[0]) * 1000);
+      double ackMs = (now[1] - kafkaAck[1]) / (now[0] - kafkaAck[0]) * 1000;
+      ackMeanMs.put(r.name(), ackMs);
+      extra += String.format("  kafka-ack-mean=%.2fms", ackMs);
     }
     String line = r.line(extra + "  server-rss=" + server.rssMb() + "MB");
     out.add(line);
@@ -357,7 +383,7 @@ final class IngestBench {
   /** The MQTT load of the target (16 devices, window 10) against the node, printed. */
   private LoadResult mqttOnCodex(MqttGenerator generator, String name, BenchServer server, List<String[]> users, String record) throws Exception {
     mark(server);
-    LoadResult r = generator.run(name, "127.0.0.1", server.mqttPort, 10, seconds, users, record);
+    LoadResult r = generator.run(name, "127.0.0.1", server.mqttPort, MQTT_WINDOW, seconds, users, record);
     print(r, server);
     return r;
   }
@@ -375,7 +401,7 @@ final class IngestBench {
       List<String[]> users = mosquittoUsers();
       long brokerCpu = BenchServer.cpuMillis(p.pid());
       long ownCpu = ownCpuMillis();
-      LoadResult r = mqtt.run(name, "127.0.0.1", port, 10, seconds, users, record("bench-0001"));
+      LoadResult r = mqtt.run(name, "127.0.0.1", port, MQTT_WINDOW, seconds, users, record("bench-0001"));
       out.add(r.line(String.format("  mosquitto-cpu=%.1fus/rec  generator-cpu=%.1fus/rec  (reference broker, nothing durable)",
           (BenchServer.cpuMillis(p.pid()) - brokerCpu) * 1000.0 / Math.max(1, r.records()), (ownCpuMillis() - ownCpu) * 1000.0 / Math.max(1, r.records()))));
       System.out.println(out.get(out.size() - 1));
@@ -402,7 +428,7 @@ final class IngestBench {
 
   private static List<String[]> mosquittoUsers() {
     List<String[]> users = new ArrayList<>();
-    for (int i = 0; i < 16; i++) users.add(new String[] {null, null, "telemetry/bench-" + i});
+    for (int i = 0; i < MQTT_CONNECTIONS; i++) users.add(new String[] {null, null, "telemetry/bench-" + i});
     return users;
   }
 
@@ -425,11 +451,11 @@ final class IngestBench {
     try {
       for (int round = 0; round < INTERLEAVED_ROUNDS; round++) {
         for (Map.Entry<String, MqttGenerator> g : generators.entrySet()) {
-          LoadResult c = g.getValue().run("interleaved", "127.0.0.1", server.mqttPort, 10, slice, codexUsers, codexRecord);
+          LoadResult c = g.getValue().run("interleaved", "127.0.0.1", server.mqttPort, MQTT_WINDOW, slice, codexUsers, codexRecord);
           // what a broker still does after its turn (Codex's live feed catching up, a GC) is left
           // out of the other's turn
           Thread.sleep(INTERLEAVED_PAUSE_MS);
-          LoadResult m = g.getValue().run("interleaved", "127.0.0.1", port, 10, slice, mosquittoUsers, record("bench-0001"));
+          LoadResult m = g.getValue().run("interleaved", "127.0.0.1", port, MQTT_WINDOW, slice, mosquittoUsers, record("bench-0001"));
           Thread.sleep(INTERLEAVED_PAUSE_MS);
           add(codex.computeIfAbsent(g.getKey(), k -> new double[2]), c);
           add(mosquitto.computeIfAbsent(g.getKey(), k -> new double[2]), m);
