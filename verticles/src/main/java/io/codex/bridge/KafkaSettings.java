@@ -49,7 +49,7 @@ public record KafkaSettings(
       throw new ConfigException(p.key("compression"), "must be one of none, gzip, snappy, lz4, zstd (got \"" + compression + "\")");
     }
     int requestTimeout = p.integer("requestTimeoutMs", 5_000, 100, 600_000);
-    int linger = p.integer("lingerMs", 0, 0, 10_000);
+    int linger = p.integer("lingerMs", 1, 0, 10_000);
     int delivery = p.integer("deliveryTimeoutMs", 15_000, 1_000, 3_600_000);
     if (delivery < requestTimeout + linger) {
       throw new ConfigException(p.key("deliveryTimeoutMs"), "must be at least requestTimeoutMs + lingerMs (" + (requestTimeout + linger) + ")");

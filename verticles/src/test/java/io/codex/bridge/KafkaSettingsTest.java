@@ -90,7 +90,7 @@ class KafkaSettingsTest {
         .containsEntry("acks", "all")
         .containsEntry("enable.idempotence", "true")
         .containsEntry("compression.type", "lz4")
-        .containsEntry("linger.ms", "0");
+        .containsEntry("linger.ms", "1");
     assertThat(Integer.parseInt(p.get("max.in.flight.requests.per.connection")))
         .as("idempotence requires at most 5 in flight").isBetween(1, 5);
   }
