@@ -53,6 +53,8 @@ final class IngestBench {
   private final Map<String, Double> ackMeanMs = new java.util.HashMap<>();
   private long cpuAtStart = -1;
   private long jitAtStart = -1;
+  /** The host's steal since the scenario started (see {@link StolenTime}). */
+  private StolenTime stolenSince = StolenTime.start();
   private long ownCpuAtStart;
   /** The compiler's share of the server's CPU (%) under which a load counts as settled (see {@link #settle}). */
   static final double JIT_SETTLED_PERCENT = 3;
@@ -324,6 +326,7 @@ final class IngestBench {
     ownCpuAtStart = ownCpuMillis();
     cpuAtStart = server.cpuMillis();
     jitAtStart = server.compilerCpuMillis();
+    stolenSince = StolenTime.start();
   }
 
   private void print(LoadResult r, BenchServer server) {
@@ -345,7 +348,7 @@ final class IngestBench {
       ackMeanMs.put(r.name(), ackMs);
       extra += String.format("  kafka-ack-mean=%.2fms", ackMs);
     }
-    String line = r.line(extra + "  server-rss=" + server.rssMb() + "MB");
+    String line = r.line(extra + "  server-rss=" + server.rssMb() + "MB" + stolenSince.since());
     out.add(line);
     System.out.println(line);
   }
@@ -403,9 +406,12 @@ final class IngestBench {
       List<String[]> users = mosquittoUsers();
       long brokerCpu = BenchServer.cpuMillis(p.pid());
       long ownCpu = ownCpuMillis();
+      StolenTime stolen = StolenTime.start();
       LoadResult r = mqtt.run(name, "127.0.0.1", port, MQTT_WINDOW, seconds, users, record("bench-0001"));
-      out.add(r.line(String.format("  mosquitto-cpu=%.1fus/rec  generator-cpu=%.1fus/rec  (reference broker, nothing durable)",
-          (BenchServer.cpuMillis(p.pid()) - brokerCpu) * 1000.0 / Math.max(1, r.records()), (ownCpuMillis() - ownCpu) * 1000.0 / Math.max(1, r.records()))));
+      String steal = stolen.since();
+      out.add(r.line(String.format("  mosquitto-cpu=%.1fus/rec  generator-cpu=%.1fus/rec%s  (reference broker, nothing durable)",
+          (BenchServer.cpuMillis(p.pid()) - brokerCpu) * 1000.0 / Math.max(1, r.records()), (ownCpuMillis() - ownCpu) * 1000.0 / Math.max(1, r.records()),
+          steal)));
       System.out.println(out.get(out.size() - 1));
       return r;
     } finally {
@@ -512,6 +518,7 @@ final class IngestBench {
     long records = (long) Math.max(500_000, 400_000 * seconds);
     List<String> cmd = new ArrayList<>(rawCommand("org.apache.kafka.tools.ProducerPerformance", server.bootstrap()));
     cmd.addAll(List.of("--num-records", Long.toString(records)));
+    StolenTime stolen = StolenTime.start();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String last = null;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -523,8 +530,8 @@ final class IngestBench {
     Matcher m = last == null ? null : RAW_TOTAL.matcher(last);
     if (m == null || !m.find()) throw new IllegalStateException("ProducerPerformance printed no result: " + last);
     double rate = Double.parseDouble(m.group(2));
-    String line = String.format("%-16s %-22s records/s=%,10.0f  p50=%7.2fms  p99=%7.2fms  (ProducerPerformance, 200 B, acks=all, idempotent)",
-        "kafka-raw", "1 producer", rate, Double.parseDouble(m.group(3)), Double.parseDouble(m.group(5)));
+    String line = String.format("%-16s %-22s records/s=%,10.0f  p50=%7.2fms  p99=%7.2fms%s  (ProducerPerformance, 200 B, acks=all, idempotent)",
+        "kafka-raw", "1 producer", rate, Double.parseDouble(m.group(3)), Double.parseDouble(m.group(5)), stolen.since());
     out.add(line);
     System.out.println(line);
     return rate;
