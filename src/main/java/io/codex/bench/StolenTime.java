@@ -16,10 +16,12 @@ final class StolenTime {
   private static final int USER_HZ = 100;
 
   private final long ticks;
+  private final int cpus;
   private final long nanos;
 
-  private StolenTime(long ticks, long nanos) {
-    this.ticks = ticks;
+  private StolenTime(String procStat, long nanos) {
+    this.ticks = procStat == null ? -1 : stealTicks(procStat);
+    this.cpus = procStat == null ? 0 : cpus(procStat);
     this.nanos = nanos;
   }
 
@@ -30,10 +32,20 @@ final class StolenTime {
 
   /** {@code "  steal=N%"} since the start, or "" when /proc/stat cannot be read (not Linux). */
   String since() {
-    long now = read();
-    if (ticks < 0 || now < 0) return "";
+    String text = read();
+    long now = text == null ? -1 : stealTicks(text);
+    if (ticks < 0 || now < 0 || cpus == 0) return "";
     double seconds = (System.nanoTime() - nanos) / 1e9;
-    return String.format("  steal=%.0f%%", percent(now - ticks, seconds, Runtime.getRuntime().availableProcessors()));
+    return String.format("  steal=%.0f%%", percent(now - ticks, seconds, cpus));
+  }
+
+  /** The machine's CPUs, as /proc/stat counts them (its {@code cpuN} lines; the JVM's count may be a container's share). */
+  static int cpus(String procStat) {
+    int n = 0;
+    for (String line : procStat.split("\n")) {
+      if (line.length() > 3 && line.startsWith("cpu") && Character.isDigit(line.charAt(3))) n++;
+    }
+    return n;
   }
 
   /** Stolen ticks as a share (%) of {@code cpus} CPUs' time over {@code seconds}. */
@@ -46,16 +58,21 @@ final class StolenTime {
     for (String line : procStat.split("\n")) {
       if (!line.startsWith("cpu ")) continue;
       String[] f = line.trim().split("\\s+");
-      return f.length > 8 ? Long.parseLong(f[8]) : -1;
+      try {
+        return f.length > 8 ? Long.parseLong(f[8]) : -1;
+      } catch (NumberFormatException e) {
+        return -1;
+      }
     }
     return -1;
   }
 
-  private static long read() {
+  /** /proc/stat's text, or null when it cannot be read. */
+  private static String read() {
     try {
-      return stealTicks(Files.readString(PROC_STAT));
+      return Files.readString(PROC_STAT);
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return null;
     }
   }
 }

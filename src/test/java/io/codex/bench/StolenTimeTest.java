@@ -14,6 +14,7 @@ class StolenTimeTest {
     assertEquals(69185, StolenTime.stealTicks(stat));
     assertEquals(-1, StolenTime.stealTicks("cpu  1 2 3 4\n"), "a kernel without the column");
     assertEquals(-1, StolenTime.stealTicks("intr 1 2\n"));
+    assertEquals(2, StolenTime.cpus(stat + "cpu1 578796 121 131590 556719 3690 0 36918 34592 0 0\n"));
   }
 
   @Test
