@@ -61,6 +61,8 @@ final class IngestBench {
   static final int SETTLE_SLICE_SECONDS = 5;
   static final int MAX_SETTLE_SLICES = 18;
   static final int INTERLEAVED_ROUNDS = 5;
+  /** How long Kafka's producer runs in its turn-taking JVM before its turns count. */
+  static final double RAW_WARM_UP_SECONDS = 10;
   /** The MQTT target's load: 16 connections, each with at most 10 QoS 1 messages awaiting their PUBACK. */
   static final int MQTT_CONNECTIONS = 16;
   static final int MQTT_WINDOW = 10;
@@ -213,11 +215,11 @@ final class IngestBench {
 
       out.add("");
       if (hundred != null && raw > 0) {
-        out.add(String.format("ratio http-100rec / kafka-raw          = %.2f  (best of c=16, c=64; target >= 0.70)",
+        out.add(String.format("ratio http-100rec / kafka-raw          = %.2f  (best of c=16, c=64, against the producer in a new JVM; target >= 0.70)",
             hundred.recordsPerSecond() / raw));
       }
       if (rawInterleaved > 0) {
-        out.add(String.format("ratio http-100rec / kafka-raw interleaved = %.2f  (at c=%d, taking turns; target >= 0.70)",
+        out.add(String.format("ratio http-100rec / kafka-raw interleaved = %.2f  (at c=%d, taking turns with the producer warmed up; target >= 0.70)",
             rawInterleaved, hundredConnections));
       }
       if (best != null && runs("http-1rec")) {
@@ -446,7 +448,7 @@ final class IngestBench {
    * for {@code seconds / rounds}. This machine's speed swings by almost half for seconds at a time
    * (an idle single-threaded loop counted 341,000 to 624,000 iterations per second), so scenarios
    * measured minutes apart compare the machine's moods as much as the brokers; taking turns shares
-   * the moods out. Prints each broker's rate per generator, and the ratios.
+   * the moods out. Prints each turn's rates as it goes, then each broker's rate per generator and the ratios.
    */
   private void interleaved(BenchServer server, Map<String, MqttGenerator> generators, List<String[]> codexUsers, String codexRecord)
       throws Exception {
@@ -464,6 +466,8 @@ final class IngestBench {
           // out of the other's turn
           Thread.sleep(INTERLEAVED_PAUSE_MS);
           LoadResult m = g.getValue().run("interleaved", "127.0.0.1", port, MQTT_WINDOW, slice, mosquittoUsers, record("bench-0001"));
+          System.out.printf("  turn %d, %s generator: codex=%,.0f msg/s  mosquitto=%,.0f msg/s%n", round + 1, g.getKey(),
+              c.recordsPerSecond(), m.recordsPerSecond());
           Thread.sleep(INTERLEAVED_PAUSE_MS);
           add(codex.computeIfAbsent(g.getKey(), k -> new double[2]), c);
           add(mosquitto.computeIfAbsent(g.getKey(), k -> new double[2]), m);
@@ -530,7 +534,7 @@ final class IngestBench {
     Matcher m = last == null ? null : RAW_TOTAL.matcher(last);
     if (m == null || !m.find()) throw new IllegalStateException("ProducerPerformance printed no result: " + last);
     double rate = Double.parseDouble(m.group(2));
-    String line = String.format("%-16s %-22s records/s=%,10.0f  p50=%7.2fms  p99=%7.2fms%s  (ProducerPerformance, 200 B, acks=all, idempotent)",
+    String line = String.format("%-16s %-22s records/s=%,10.0f  p50=%7.2fms  p99=%7.2fms%s  (ProducerPerformance in a new JVM, 200 B, acks=all, idempotent)",
         "kafka-raw", "1 producer", rate, Double.parseDouble(m.group(3)), Double.parseDouble(m.group(5)), stolen.since());
     out.add(line);
     System.out.println(line);
@@ -541,9 +545,10 @@ final class IngestBench {
    * HTTP 100 records/request and Kafka's ProducerPerformance taking turns, as the MQTT brokers do
    * ({@link #interleaved}): {@link #INTERLEAVED_ROUNDS} rounds of the HTTP load for a fifth of the
    * duration, then the producer for about as long (a record count from its last rate), half a second
-   * apart. The producer runs in one warm child JVM ({@link RawProducerTurns}, one turn first to warm
-   * it up), so that no turn measures its JIT compiler. Its turns include creating the producer, as
-   * its one-shot run does.
+   * apart. The producer runs in one child JVM ({@link RawProducerTurns}) that first produces for
+   * {@link #RAW_WARM_UP_SECONDS} in turns of its own, so that no measured turn includes its JIT
+   * compiler's work (its rate still rises by a third over its first 10 s). Its turns include creating
+   * the producer, as its one-shot run does. Prints each turn's rates as it goes, then the sums and their ratio.
    */
   private double interleavedHttp(BenchServer server, HttpLoad http, boolean wrk, String url, int connections,
       List<String[]> bodies, List<String[]> devices, double rawRate) throws Exception {
@@ -552,16 +557,24 @@ final class IngestBench {
     try (BufferedReader from = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         java.io.Writer to = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
       double rate = rawRate;
-      rawTurn(from, to, (long) (rate * slice)); // warms the new JVM up
+      // warms the new JVM up: its first turns run slower while its compiler works
+      for (double warm = 0; warm < RAW_WARM_UP_SECONDS; ) {
+        double[] turn = rawTurn(from, to, Math.max(10_000, (long) (rate * slice)));
+        warm += turn[1];
+        rate = turn[0] / turn[1];
+        System.out.printf("  warm-up turn: kafka-raw=%,.0f records/s%n", rate);
+      }
       double[] codex = new double[2];   // {records, seconds}
       double[] raw = new double[2];
       for (int round = 0; round < INTERLEAVED_ROUNDS; round++) {
-        add(codex, closedLoop(http, wrk, url, "interleaved", connections, 100, slice, bodies, devices));
+        LoadResult mine = closedLoop(http, wrk, url, "interleaved", connections, 100, slice, bodies, devices);
+        add(codex, mine);
         Thread.sleep(INTERLEAVED_PAUSE_MS);
         double[] turn = rawTurn(from, to, Math.max(10_000, (long) (rate * slice)));
         raw[0] += turn[0];
         raw[1] += turn[1];
         rate = turn[0] / turn[1];
+        System.out.printf("  turn %d: codex=%,.0f records/s  kafka-raw=%,.0f records/s%n", round + 1, mine.recordsPerSecond(), rate);
         Thread.sleep(INTERLEAVED_PAUSE_MS);
       }
       double c = codex[0] / codex[1];
