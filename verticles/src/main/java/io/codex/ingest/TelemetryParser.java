@@ -378,11 +378,14 @@ public final class TelemetryParser {
       if (v < 0) out[n++] = '-';
       int digits = 1;
       while (digits < 7 && whole >= TEN[digits]) digits++;
-      for (int d = digits - 1; d >= 0; d--) out[n++] = (byte) ('0' + whole / TEN[d] % 10);
-      out[n++] = '.';
-      if (k == 0) out[n++] = '0';
-      for (int d = k - 1; d >= 0; d--) out[n++] = (byte) ('0' + fraction / TEN[d] % 10);
-      return n;
+      // filled from the end: dividing by the constant 10 compiles to a multiplication, where
+      // dividing by TEN[d] would cost a hardware division per digit
+      int end = n + digits + 1 + Math.max(k, 1);
+      int at = end;
+      for (int d = Math.max(k, 1); d > 0; d--, fraction /= 10) out[--at] = (byte) ('0' + fraction % 10);
+      out[--at] = '.';
+      for (int d = digits; d > 0; d--, whole /= 10) out[--at] = (byte) ('0' + whole % 10);
+      return end;
     }
     return -1;
   }
