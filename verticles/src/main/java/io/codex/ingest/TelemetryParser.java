@@ -215,15 +215,18 @@ public final class TelemetryParser {
     if (!ok || invalid.hasErrors()) return null;
 
     return normalised(at, deviceId, timestamp, received, sensorType, body, payloadStart, payloadEnd, location,
-        location ? lat : 0, location ? lon : 0, alt, correlationId);
+        location ? lat : 0, location ? lon : 0, alt, correlationId, null);
   }
 
   /**
    * Writes one normalised record, with a new id. Both paths write through here, so a record reads
-   * the same whichever path parsed it; {@code alt} null means no altitude.
+   * the same whichever path parsed it; {@code alt} null means no altitude. {@code numbers}: where
+   * lat, lon and alt sit in {@code body} when their text is what would be written for them ({@link
+   * #writtenAsIs}), {start, end} each, -1 when not; or null.
    */
   static Parsed normalised(String at, String deviceId, String timestamp, String received, String sensorType, byte[] body,
-      int payloadStart, int payloadEnd, boolean hasLocation, double lat, double lon, Double alt, String correlationId) {
+      int payloadStart, int payloadEnd, boolean hasLocation, double lat, double lon, Double alt, String correlationId,
+      int[] numbers) {
     java.util.UUID uuid = uuidV7();
     String id = uuid.toString();
     Out o = new Out(160 + (payloadEnd - payloadStart));
@@ -241,8 +244,8 @@ public final class TelemetryParser {
     o.write(body, payloadStart, payloadEnd - payloadStart);
     marks[10] = o.len;
     if (hasLocation) {
-      o.raw(",\"location\":{\"lat\":").number(lat).raw(",\"lon\":").number(lon);
-      if (alt != null) o.raw(",\"alt\":").number(alt);
+      o.raw(",\"location\":{\"lat\":").number(lat, body, numbers, 0).raw(",\"lon\":").number(lon, body, numbers, 2);
+      if (alt != null) o.raw(",\"alt\":").number(alt, body, numbers, 4);
       o.raw("}");
     }
     if (correlationId != null) {
@@ -390,6 +393,42 @@ public final class TelemetryParser {
     return -1;
   }
 
+  /**
+   * Whether the JSON number in {@code b[s, e)} is, character for character, what {@link
+   * #decimal(double, byte[], int)} writes for its value, so that it can be copied instead of
+   * formatted again: an optional '-', an integer part of at most 7 digits without leading zeros, a
+   * fraction without trailing zeros (or exactly ".0"), no exponent, at least 1e-3 in magnitude (or
+   * zero), and at most 15 significant digits. Any decimal of 15 digits or fewer is the shortest text
+   * that reads back as its double (doubles tell all 15-digit decimals apart), and the shortest is
+   * what decimal writes.
+   */
+  static boolean writtenAsIs(byte[] b, int s, int e) {
+    int k = s;
+    if (k < e && b[k] == '-') k++;
+    int intStart = k;
+    while (k < e && b[k] >= '0' && b[k] <= '9') k++;
+    int intDigits = k - intStart;
+    if (intDigits == 0 || intDigits > 7 || (intDigits > 1 && b[intStart] == '0')) return false;
+    if (k >= e || b[k] != '.') return false;
+    int fracStart = ++k;
+    while (k < e && b[k] >= '0' && b[k] <= '9') k++;
+    int fracDigits = k - fracStart;
+    if (k != e || fracDigits == 0) return false;
+    boolean zeroWhole = intDigits == 1 && b[intStart] == '0';
+    if (b[e - 1] == '0') {
+      // only "x.0": Double.toString writes one fraction digit at least, and no trailing zero after it
+      return fracDigits == 1;
+    }
+    int significant = intDigits + fracDigits;
+    if (zeroWhole) {
+      int leading = 0;
+      while (b[fracStart + leading] == '0') leading++;
+      if (leading >= 3) return false; // below 1e-3 Double.toString writes an exponent
+      significant = fracDigits - leading;
+    }
+    return significant <= 15;
+  }
+
   /** {@link #decimal(double, byte[], int)} as text, or null. */
   static String decimal(double v) {
     byte[] out = new byte[MAX_DECIMAL];
@@ -429,6 +468,13 @@ public final class TelemetryParser {
       int end = decimal(v, buf, len);
       if (end < 0) return raw(Double.toString(v));
       len = end;
+      return this;
+    }
+
+    /** Appends {@code v}, copying its text from {@code src} where {@code spans[slot]} says it is written as is. */
+    Out number(double v, byte[] src, int[] spans, int slot) {
+      if (spans == null || spans[slot] < 0) return number(v);
+      write(src, spans[slot], spans[slot + 1] - spans[slot]);
       return this;
     }
 

@@ -40,6 +40,12 @@ final class TelemetryScan extends JsonByteCursor {
 
   private final String topicDeviceId;
   private final String received;
+  /**
+   * Where the record's lat, lon and alt are written in the body, {start, end} each, when that text
+   * is already what {@link TelemetryParser#normalised} would write for the number (-1 when not): it
+   * is then copied instead of formatted again. Reused from record to record.
+   */
+  private final int[] numbers = new int[6];
 
   private TelemetryScan(byte[] b, String topicDeviceId, String received) {
     super(b, LIMITS);
@@ -158,12 +164,13 @@ final class TelemetryScan extends JsonByteCursor {
     if (deviceId == null) deviceId = topicDeviceId;
     if (deviceId == null || timestamp == null || sensorType == null || payloadStart < 0) throw GIVE_UP;
     return TelemetryParser.normalised(at, deviceId, timestamp, received, sensorType, b, payloadStart, payloadEnd,
-        location, lat, lon, alt, correlationId);
+        location, lat, lon, alt, correlationId, location ? numbers : null);
   }
 
   /** At a '{': {lat, lon, alt} with NaN for no altitude; gives up unless lat and lon are valid. */
   private double[] location() {
     double[] out = {Double.NaN, Double.NaN, Double.NaN};
+    java.util.Arrays.fill(numbers, -1);
     boolean sawLat = false;
     boolean sawLon = false;
     boolean sawAlt = false;
@@ -180,12 +187,12 @@ final class TelemetryScan extends JsonByteCursor {
         if (is(ks, ke, LAT)) {
           if (sawLat) throw GIVE_UP;
           sawLat = true;
-          out[0] = coordinate();
+          out[0] = coordinate(0);
           if (!(Math.abs(out[0]) <= 90)) throw GIVE_UP;
         } else if (is(ks, ke, LON)) {
           if (sawLon) throw GIVE_UP;
           sawLon = true;
-          out[1] = coordinate();
+          out[1] = coordinate(2);
           if (!(Math.abs(out[1]) <= 180)) throw GIVE_UP;
         } else if (is(ks, ke, ALT)) {
           if (sawAlt) throw GIVE_UP;
@@ -193,7 +200,7 @@ final class TelemetryScan extends JsonByteCursor {
           if (b[i] == 'n') {
             literal("null");
           } else {
-            out[2] = coordinate();
+            out[2] = coordinate(4);
             if (!Double.isFinite(out[2])) throw GIVE_UP;
           }
         } else {
@@ -214,12 +221,17 @@ final class TelemetryScan extends JsonByteCursor {
 
   /**
    * A number as Jackson's {@code getDoubleValue} gives it: an integer of up to 18 digits through a
-   * long (so "-0" is 0.0), anything with a fraction or exponent through {@link Double#parseDouble}.
+   * long (so "-0" is 0.0), anything with a fraction or exponent through {@link Double#parseDouble};
+   * notes its place in {@link #numbers} at {@code slot} when its text can be copied as it is.
    */
-  private double coordinate() {
+  private double coordinate(int slot) {
     int s = i;
     boolean integer = number();
     if (integer) return (double) integer(s, i);
+    if (TelemetryParser.writtenAsIs(b, s, i)) {
+      numbers[slot] = s;
+      numbers[slot + 1] = i;
+    }
     return fractional(s, i);
   }
 

@@ -24,6 +24,35 @@ class TelemetryParserTest {
   }
 
   @Test
+  void numberTextsCopiedAsTheyAreAreWhatWouldBeWritten() {
+    for (String t : new String[] {"48.8566", "-122.4194", "0.5", "0.001", "-0.0", "0.0", "12.0", "9999999.5",
+        "52.520008", "-33.8688197", "1234567.1234567"}) {
+      assertThat(asIs(t)).as(t).isTrue();
+      assertThat(t).as("as Double.toString writes it").isEqualTo(Double.toString(Double.parseDouble(t)));
+    }
+    for (String t : new String[] {"1.50", "0.0001", "0.00099", "1e5", "1.5E2", "12", "-7", "12345678.5", "1.",
+        "0.1234567890123456", "1234567.123456789", "00.5", "-", ".5"}) {
+      assertThat(asIs(t)).as(t).isFalse();
+    }
+    java.util.Random random = new java.util.Random(7);
+    int copied = 0;
+    for (int n = 0; n < 300_000; n++) {
+      String t = TelemetryParserFastPathTest.coordinate(random, 1 + random.nextInt(8));
+      if (!asIs(t)) continue;
+      copied++;
+      double v = Double.parseDouble(t);
+      assertThat(t).as("as Double.toString writes it").isEqualTo(Double.toString(v));
+      assertThat(TelemetryParser.decimal(v)).as(t).isIn(t, null);
+    }
+    assertThat(copied).as("texts copied as they are").isGreaterThan(50_000);
+  }
+
+  private static boolean asIs(String t) {
+    byte[] b = ("[" + t + "]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return TelemetryParser.writtenAsIs(b, 1, b.length - 1);
+  }
+
+  @Test
   void coordinatesAreWrittenAsDoubleToStringWritesThem() {
     java.util.Random random = new java.util.Random(5);
     int leftToTheJdk = 0;
