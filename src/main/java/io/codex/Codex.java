@@ -3,10 +3,10 @@ package io.codex;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one entry point of {@code codex.jar}: {@code run}, {@code token} (and more with later issues). */
+/** The one entry point of {@code codex.jar}: {@code run}, {@code token}, {@code simulate}, {@code bench}, {@code help}. */
 @Command(name = "codex", mixinStandardHelpOptions = true, version = "codex 0.1.0",
     description = "Reactive data and geospatial platform: device telemetry into Kafka, live maps, analytics.",
-    subcommands = {RunCommand.class, TokenCommand.class, SimulateCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, TokenCommand.class, SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Codex implements Runnable {
   public static void main(String[] args) {
     // only `run` logs to stdout; the other commands keep stdout for their result (e.g. a token)
