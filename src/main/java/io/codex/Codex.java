@@ -11,7 +11,12 @@ public final class Codex implements Runnable {
   public static void main(String[] args) {
     // only `run` logs to stdout; the other commands keep stdout for their result (e.g. a token)
     if (args.length == 0 || !args[0].equals("run")) System.setProperty("codex.logTarget", "System.err");
-    System.exit(new CommandLine(new Codex()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line as {@code codex.jar} runs it (enum values such as {@code --protocol mqtt} in any case). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Codex()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

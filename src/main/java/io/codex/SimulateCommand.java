@@ -82,8 +82,12 @@ final class SimulateCommand implements Callable<Integer> {
         if (limit != null && secs >= limit.toSeconds()) break;
       }
       System.out.println();
-      sim.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      return sim.errors() == 0 ? 0 : 1;
+      sim.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      long unanswered = sim.sent() - sim.acked() - sim.errors();
+      System.out.printf("done: sent %d, acked %d, errors %d%s in %.1f s (%.0f acked/s)%n", sim.sent(), sim.acked(), sim.errors(),
+          unanswered > 0 ? ", " + unanswered + " unanswered" : "", secs, sim.acked() / secs);
+      return sim.errors() == 0 && unanswered == 0 ? 0 : 1;
     } catch (ConfigException e) {
       return Cli.badConfig(e);
     } catch (java.util.concurrent.ExecutionException e) {

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class CodexHelpTest {
   private static String run(String... args) {
     StringWriter out = new StringWriter();
-    CommandLine cli = new CommandLine(new Codex());
+    CommandLine cli = Codex.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(out));
     assertThat(cli.execute(args)).as(String.join(" ", args)).isZero();

@@ -156,8 +156,28 @@ public final class Simulator {
     }
   }
 
+  /** How long {@link #stop} waits for the answers to what was already sent. */
+  static final long DRAIN_MS = 5_000;
+
+  /**
+   * Stops sending, waits up to {@link #DRAIN_MS} until every record sent is acknowledged or
+   * failed (so the final counts add up), then disconnects.
+   */
   public Future<Void> stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
+    timer = -1;
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.nanoTime() + DRAIN_MS * 1_000_000;
+    vertx.setPeriodic(20, id -> {
+      if (acked.get() + errors.get() >= sent.get() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        drained.complete();
+      }
+    });
+    return drained.future().compose(v -> disconnect());
+  }
+
+  private Future<Void> disconnect() {
     List<Future<?>> closing = new ArrayList<>();
     for (Device d : fleet) {
       if (d.mqtt != null && d.mqtt.isConnected()) closing.add(d.mqtt.disconnect());

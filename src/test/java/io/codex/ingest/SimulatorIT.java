@@ -53,4 +53,33 @@ class SimulatorIT {
       }
     }
   }
+
+  @Test
+  void theSimulateCommandEndsWithCountsThatAddUpAndMatchKafka() throws Exception {
+    try (TestNode node = TestNode.start(dir.resolve("data"), TestNode.Ports.free(), Map.of())) {
+      String admin = new Tokens(node).forRole(Role.ADMIN);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream stdout = System.out;
+      int exit;
+      System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        exit = io.codex.Codex.commandLine().execute("simulate", "--devices", "4", "--rate", "2000",
+            "--duration", "3s", "--url", node.url(""), "--mqtt-url", node.mqttUrl(), "--token", admin, "--prefix", "cmd-");
+      } finally {
+        System.setOut(stdout);
+      }
+      String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      java.util.regex.Matcher done = java.util.regex.Pattern.compile("done: sent (\\d+), acked (\\d+), errors (\\d+) in").matcher(text);
+      assertThat(done.find()).as(text).isTrue();
+      long sent = Long.parseLong(done.group(1));
+      long acked = Long.parseLong(done.group(2));
+      assertThat(exit).as(text).isZero();
+      assertThat(sent).isGreaterThan(100);
+      assertThat(acked).as("every record sent was answered before the fleet disconnected").isEqualTo(sent);
+      assertThat(done.group(3)).isEqualTo("0");
+      long inKafka = KafkaTopics.readAll(node.bootstrapServers(), "codex.telemetry").stream()
+          .filter(r -> new JsonObject(r.value()).getString("deviceId").startsWith("cmd-")).count();
+      assertThat(inKafka).as("acknowledged means in Kafka").isEqualTo(acked);
+    }
+  }
 }
