@@ -54,6 +54,7 @@ final class SimulateCommand implements Callable<Integer> {
       return 2;
     }
     Vertx vertx = Vertx.vertx();
+    CountDownLatch finished = new CountDownLatch(1);
     try {
       String admin = token != null ? token : System.getenv("CODEX_TOKEN");
       Duration limit = duration == null ? null : ConfigReader.parseDuration("--duration", duration);
@@ -67,7 +68,15 @@ final class SimulateCommand implements Callable<Integer> {
       sim.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       System.out.printf("simulating %d devices at %.0f records/s over %s%n", devices, rate, protocol.name().toLowerCase());
       CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      // on Ctrl-C the JVM halts once its shutdown hooks return: this one waits for the final counts
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.countDown();
+        try {
+          finished.await(25, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
       long t0 = System.nanoTime();
       long lastAcked = 0;
       boolean tty = System.console() != null;
@@ -87,6 +96,7 @@ final class SimulateCommand implements Callable<Integer> {
       long unanswered = sim.sent() - sim.acked() - sim.errors();
       System.out.printf("done: sent %d, acked %d, errors %d%s in %.1f s (%.0f acked/s)%n", sim.sent(), sim.acked(), sim.errors(),
           unanswered > 0 ? ", " + unanswered + " unanswered" : "", secs, sim.acked() / secs);
+      finished.countDown();
       return sim.errors() == 0 && unanswered == 0 ? 0 : 1;
     } catch (ConfigException e) {
       return Cli.badConfig(e);
@@ -94,6 +104,7 @@ final class SimulateCommand implements Callable<Integer> {
       System.err.println("codex simulate: " + e.getCause().getMessage());
       return 1;
     } finally {
+      finished.countDown();
       vertx.close();
     }
   }
