@@ -96,7 +96,6 @@ final class SimulateCommand implements Callable<Integer> {
       long unanswered = sim.sent() - sim.acked() - sim.errors();
       System.out.printf("done: sent %d, acked %d, errors %d%s in %.1f s (%.0f acked/s)%n", sim.sent(), sim.acked(), sim.errors(),
           unanswered > 0 ? ", " + unanswered + " unanswered" : "", secs, sim.acked() / secs);
-      finished.countDown();
       return sim.errors() == 0 && unanswered == 0 ? 0 : 1;
     } catch (ConfigException e) {
       return Cli.badConfig(e);
@@ -104,7 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
       System.err.println("codex simulate: " + e.getCause().getMessage());
       return 1;
     } finally {
-      finished.countDown();
+      finished.countDown(); // the final counts are printed (or never will be): a shutdown may go on
       vertx.close();
     }
   }
