@@ -229,7 +229,7 @@ public final class TelemetryParser {
       int[] numbers) {
     java.util.UUID uuid = uuidV7();
     String id = uuid.toString();
-    Out o = new Out(160 + (payloadEnd - payloadStart));
+    Out o = Out.scratch();
     int[] marks = new int[11];
     marks[0] = o.raw("{\"id\":\"").len;
     marks[1] = o.raw(id).raw("\",\"deviceId\":\"").len;
@@ -439,13 +439,29 @@ public final class TelemetryParser {
   /** The longest text {@link #decimal(double, byte[], int)} writes: sign, 7 digits, point, 18 digits. */
   private static final int MAX_DECIMAL = 27;
 
-  /** A growable byte buffer without synchronisation (ByteArrayOutputStream locks on every write). */
+  /**
+   * A growable byte buffer without synchronisation (ByteArrayOutputStream locks on every write). Each
+   * thread writes its records in one of its own ({@link #scratch}), so that a record costs one
+   * allocation, its value, and one copy.
+   */
   private static final class Out {
+    /** Enough for most records; a longer one grows the buffer, which is dropped after it beyond {@link #KEPT}. */
+    private static final int INITIAL = 1024;
+    private static final int KEPT = 16 * 1024;
+    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(INITIAL));
+
     private byte[] buf;
     private int len;
 
-    Out(int capacity) {
+    private Out(int capacity) {
       buf = new byte[capacity];
+    }
+
+    /** This thread's buffer, empty. */
+    static Out scratch() {
+      Out o = SCRATCH.get();
+      o.len = 0;
+      return o;
     }
 
     /**
@@ -488,8 +504,11 @@ public final class TelemetryParser {
       if (len + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
     }
 
+    /** What was written; a buffer grown beyond {@link #KEPT} by a large record is not kept. */
     byte[] toByteArray() {
-      return java.util.Arrays.copyOf(buf, len);
+      byte[] b = java.util.Arrays.copyOf(buf, len);
+      if (buf.length > KEPT) buf = new byte[INITIAL];
+      return b;
     }
   }
 }

@@ -101,6 +101,34 @@ class TelemetryParserTest {
   }
 
   @Test
+  void eachRecordIsWholeAndItsOwnWhateverTheSizesBeforeIt() {
+    // records are written one after another in the same buffer of the thread: a long one grows it,
+    // and neither it nor a short one may carry bytes of another record
+    String big = "x".repeat(40_000);   // beyond the 16 KB a thread keeps
+    String[] texts = {"short", big, "s", big.substring(0, 1500), "", "tail"};
+    StringBuilder body = new StringBuilder("[");
+    for (int i = 0; i < texts.length; i++) {
+      if (i > 0) body.append(',');
+      body.append("{\"deviceId\":\"d-").append(i).append("\",\"timestamp\":1764000000000,\"sensorType\":\"t\",")
+          .append("\"payload\":{\"text\":\"").append(texts[i]).append("\"},\"location\":{\"lat\":1.5,\"lon\":-2.25}}");
+    }
+    List<TelemetryParser.Parsed> first = parse(body.append(']').toString(), false);
+    List<TelemetryParser.Parsed> again = parse("{\"deviceId\":\"d-9\",\"timestamp\":1764000000000,\"sensorType\":\"t\","
+        + "\"payload\":{}}", false);
+    for (int i = 0; i < texts.length; i++) {
+      String value = new String(first.get(i).value(), StandardCharsets.UTF_8);
+      JsonObject v = new JsonObject(value);
+      assertThat(v.getString("deviceId")).isEqualTo("d-" + i);
+      assertThat(v.getJsonObject("payload").getString("text")).isEqualTo(texts[i]);
+      assertThat(v.getJsonObject("location").getDouble("lon")).isEqualTo(-2.25);
+      assertThat(value).endsWith("\"lon\":-2.25}}");
+    }
+    String last = new String(again.get(0).value(), StandardCharsets.UTF_8);
+    assertThat(new JsonObject(last).fieldNames()).containsExactlyInAnyOrder("id", "deviceId", "timestamp", "receivedAt", "sensorType", "payload");
+    assertThat(last).endsWith("\"payload\":{}}");
+  }
+
+  @Test
   void acceptsEpochMillisArraysAndNdjson() {
     String rec = "{\"deviceId\":\"d\",\"timestamp\":1764000000000,\"sensorType\":\"t\",\"payload\":{}}";
     assertThat(parse(rec, false).get(0).timestamp()).isEqualTo("2025-11-24T16:00:00.000Z");
