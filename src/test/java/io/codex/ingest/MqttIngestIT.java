@@ -107,6 +107,7 @@ class MqttIngestIT {
 
   @Test
   void publishingToAnotherDevicesTopicIsRefusedAndNothingIsWritten() throws Exception {
+    double forbidden = node.metric("codex_ingest_records_total", "outcome", "forbidden");
     MqttClient intruder = connect("meter-1", meter1);
     MqttClient bystander = connect("meter-2", meter2);
     try {
@@ -121,10 +122,12 @@ class MqttIngestIT {
     }
     List<String> markers = markersInKafka();
     assertThat(markers).contains("bystander-ok").doesNotContain("spoofed");
+    assertThat(node.metric("codex_ingest_records_total", "outcome", "forbidden")).as("counted").isEqualTo(forbidden + 1);
   }
 
   @Test
   void aBadPayloadIsRefusedWithoutDisturbingOtherDevices() throws Exception {
+    double invalid = node.metric("codex_ingest_records_total", "outcome", "invalid");
     MqttClient broken = connect("meter-1", meter1);
     MqttClient healthy = connect("meter-2", meter2);
     try {
@@ -137,6 +140,7 @@ class MqttIngestIT {
       broken.close();
     }
     assertThat(markersInKafka()).contains("healthy-4");
+    assertThat(node.metric("codex_ingest_records_total", "outcome", "invalid")).as("counted").isEqualTo(invalid + 1);
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.codex.security.Role;
 import io.codex.security.TokenService;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * The MQTT device feed: topic {@code telemetry/{deviceId}}, username = device id, password = the
  * device secret or a device JWT. QoS 1 is acknowledged only after Kafka holds every record of the
  * message, in the order the messages arrived; QoS 0 is best effort (dropped and counted when the
- * node is at capacity); QoS 2 is refused (MQTT 5: maximum QoS 1 in CONNACK, then 0x9B). Once a
+ * node is at capacity); QoS 2 is refused (MQTT 5: maximum QoS 1 in CONNACK, then 0x9B), as are
+ * retained messages under MQTT 5 (Retain Available 0, then 0x9A) and messages over {@code
+ * mqtt.maxMessageSize} (MQTT 5: Maximum Packet Size in CONNACK, then 0x95; 3.1.1: closed). Once a
  * connection has {@code mqtt.receiveMaximum} QoS 1 messages unacknowledged (Kafka slow or the node
  * at capacity), the server stops reading its socket until half of them are acknowledged: TCP
  * back-pressure for MQTT 3.1.1 clients, which have no receive maximum. An MQTT 5 client that sends
@@ -152,7 +155,7 @@ public final class MqttIngestVerticle extends VerticleBase {
         endpoint.subscribeAcknowledge(sub.messageId(), codes, MqttProperties.NO_PROPERTIES);
       });
       endpoint.closeHandler(v -> closed(s));
-      endpoint.exceptionHandler(t -> log.debug("mqtt session error [device: {}]: {}", username, t.getMessage()));
+      endpoint.exceptionHandler(t -> failed(s, t));
       sessionsByDevice.computeIfAbsent(username, k -> new HashSet<>()).add(s);
       metrics.mqttConnections.incrementAndGet();
       if (v5) {
@@ -160,6 +163,8 @@ public final class MqttIngestVerticle extends VerticleBase {
         props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.MAXIMUM_QOS.value(), 1));
         props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.RECEIVE_MAXIMUM.value(), cfg.mqttReceiveMaximum()));
         props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.RETAIN_AVAILABLE.value(), 0));
+        // the whole packet, fixed header included, so within the limit on what follows that header
+        props.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value(), cfg.mqttMaxMessageSize()));
         endpoint.accept(false, props);
       } else {
         endpoint.accept(false);
@@ -185,15 +190,21 @@ public final class MqttIngestVerticle extends VerticleBase {
       drop(s, s.v5() ? MqttDisconnectReasonCode.QOS_NOT_SUPPORTED : null);
       return;
     }
+    if (m.isRetain() && s.v5()) {
+      // CONNACK said Retain Available 0: a retained PUBLISH is then a protocol error (MQTT 5, 3.3.1.3)
+      log.info("mqtt retained message refused [device: {}]", s.caller.subject());
+      drop(s, MqttDisconnectReasonCode.RETAIN_NOT_SUPPORTED);
+      return;
+    }
     String topic = m.topicName();
     String deviceId = topic.startsWith(TOPIC_PREFIX) ? topic.substring(TOPIC_PREFIX.length()) : null;
     if (deviceId == null || !TelemetryParser.validId(deviceId)) {
-      refuse(s, m, MqttPubAckReasonCode.TOPIC_NAME_INVALID, "topic must be telemetry/{deviceId}");
+      refuse(s, m, MqttPubAckReasonCode.TOPIC_NAME_INVALID, "invalid", "topic must be telemetry/{deviceId}");
       return;
     }
     if (!s.caller.maySee(deviceId)) {
       log.warn("mqtt publish refused [device: {}, topic: {}, reason: not this device's topic]", s.caller.subject(), topic);
-      refuse(s, m, MqttPubAckReasonCode.NOT_AUTHORIZED, "not allowed to publish as " + deviceId);
+      refuse(s, m, MqttPubAckReasonCode.NOT_AUTHORIZED, "forbidden", "not allowed to publish as " + deviceId);
       return;
     }
     Instant now = Instant.now();
@@ -201,13 +212,12 @@ public final class MqttIngestVerticle extends VerticleBase {
     try {
       records = TelemetryParser.parse(m.payload().getBytes(), false, deviceId, cfg.maxRecords(), now);
     } catch (Problem p) {
-      metrics.records("mqtt", "invalid", 1);
-      refuse(s, m, MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "invalid telemetry");
+      refuse(s, m, MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, "invalid", "invalid telemetry");
       return;
     }
     for (TelemetryParser.Parsed r : records) {
       if (!r.deviceId().equals(deviceId)) {
-        refuse(s, m, MqttPubAckReasonCode.NOT_AUTHORIZED, "a record names another device than the topic");
+        refuse(s, m, MqttPubAckReasonCode.NOT_AUTHORIZED, "forbidden", "a record names another device than the topic");
         return;
       }
     }
@@ -308,10 +318,14 @@ public final class MqttIngestVerticle extends VerticleBase {
     }
   }
 
-  /** A refused message: MQTT 5 gets a PUBACK with the reason; 3.1.1 (no negative ack) is disconnected. */
-  private void refuse(Session s, MqttPublishMessage m, MqttPubAckReasonCode reason, String why) {
+  /**
+   * A refused message, counted under {@code outcome} (as HTTP counts it: {@code invalid} or {@code
+   * forbidden}): QoS 0 is dropped; QoS 1 under MQTT 5 gets a PUBACK with the reason, under 3.1.1 (no
+   * negative ack) its connection is closed.
+   */
+  private void refuse(Session s, MqttPublishMessage m, MqttPubAckReasonCode reason, String outcome, String why) {
+    metrics.records("mqtt", outcome, 1);
     if (m.qosLevel() == MqttQoS.AT_MOST_ONCE) {
-      metrics.records("mqtt", "refused", 1);
       log.debug("mqtt QoS 0 message dropped [device: {}, reason: {}]", s.caller.subject(), why);
       return;
     }
@@ -323,6 +337,22 @@ public final class MqttIngestVerticle extends VerticleBase {
       flushAcks(s);
     } else {
       drop(s, null);
+    }
+  }
+
+  /**
+   * An error on a connection. A packet over {@code mqtt.maxMessageSize} leaves the decoder unable to
+   * read the rest of the stream: the connection is closed (MQTT 5: DISCONNECT 0x95 first), logged and
+   * counted, as nothing of that message was written.
+   */
+  private void failed(Session s, Throwable t) {
+    if (t instanceof TooLongFrameException) {
+      log.info("mqtt message over mqtt.maxMessageSize; closing [device: {}, maxMessageSize: {}]", s.caller.subject(),
+          cfg.mqttMaxMessageSize());
+      metrics.records("mqtt", "too_large", 1);
+      drop(s, s.v5() ? MqttDisconnectReasonCode.PACKET_TOO_LARGE : null);
+    } else {
+      log.debug("mqtt session error [device: {}]: {}", s.caller.subject(), t.getMessage());
     }
   }
 
