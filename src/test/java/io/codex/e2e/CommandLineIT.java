@@ -89,13 +89,28 @@ class CommandLineIT {
   }
 
   @Test
+  void aPortInUseStopsTheStartNamingThePortAndItsSetting() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Result r = runToEnd(Map.of(
+              "CODEX_KAFKA_EMBEDDED_PORT", Integer.toString(TestNode.freePort()),
+              "CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT", Integer.toString(TestNode.freePort()),
+              "CODEX_MQTT_HOST", "127.0.0.1"),
+          "run", "--data-dir", "ports", "--http-port", Integer.toString(TestNode.freePort()),
+          "--mqtt-port", Integer.toString(taken.getLocalPort()));
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.err()).contains("cannot listen for MQTT on 127.0.0.1:" + taken.getLocalPort()).contains("--mqtt-port");
+    }
+  }
+
+  @Test
   void runReachesReadyWithinItsMemoryLimitsAndStopsCleanlyOnSigterm() throws Exception {
     int http = TestNode.freePort();
     long t0 = System.nanoTime();
     Process p = start(Map.of(
             "CODEX_KAFKA_EMBEDDED_PORT", Integer.toString(TestNode.freePort()),
             "CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT", Integer.toString(TestNode.freePort())),
-        "run", "--data-dir", "data", "--http-port", Integer.toString(http));
+        // every port its own: a machine may run an MQTT broker on 1883 (apt's mosquitto starts one)
+        "run", "--data-dir", "data", "--http-port", Integer.toString(http), "--mqtt-port", Integer.toString(TestNode.freePort()));
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       int status = 0;

@@ -121,7 +121,9 @@ public final class ApiVerticle extends VerticleBase {
               .setCompressionSupported(true)
               .setIdleTimeout(120))
           .requestHandler(router)
-          .listen();
+          .listen()
+          .recover(t -> Future.failedFuture(new IllegalStateException("cannot listen for HTTP on " + cfg.host() + ":"
+              + cfg.port() + " (http.port, --http-port): " + t.getMessage(), t)));
     }))).onSuccess(s -> {
       server = s;
       log.debug("api listening [port: {}]", s.actualPort());

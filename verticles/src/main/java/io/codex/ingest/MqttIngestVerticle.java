@@ -115,19 +115,23 @@ public final class MqttIngestVerticle extends VerticleBase {
       if (msg.body().kind() == DeviceChange.Kind.REVOKED) disconnectRevoked(msg.body().deviceId());
     });
     List<Future<MqttServer>> listening = new ArrayList<>();
-    listening.add(listen(new MqttServerOptions().setHost(cfg.mqttHost()).setPort(cfg.mqttPort())));
+    listening.add(listen(new MqttServerOptions().setHost(cfg.mqttHost()).setPort(cfg.mqttPort()), "mqtt.port, --mqtt-port"));
     if (cfg.mqttTls()) {
       listening.add(listen(new MqttServerOptions().setHost(cfg.mqttHost()).setPort(cfg.mqttTlsPort()).setSsl(true)
-          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cfg.mqttTlsCertFile()).setKeyPath(cfg.mqttTlsKeyFile()))));
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cfg.mqttTlsCertFile()).setKeyPath(cfg.mqttTlsKeyFile())),
+          "mqtt.tls.port"));
     }
     return Future.all(listening);
   }
 
-  private Future<MqttServer> listen(MqttServerOptions options) {
+  /** @param setting where the port is set, for the message when it cannot be listened on */
+  private Future<MqttServer> listen(MqttServerOptions options, String setting) {
     options.setMaxMessageSize(cfg.mqttMaxMessageSize()).setTimeoutOnConnect(cfg.mqttConnectTimeoutSeconds());
     MqttServer server = MqttServer.create(vertx, options);
     servers.add(server);
-    return server.endpointHandler(this::connect).exceptionHandler(t -> log.debug("mqtt connection error: {}", t.getMessage())).listen();
+    return server.endpointHandler(this::connect).exceptionHandler(t -> log.debug("mqtt connection error: {}", t.getMessage())).listen()
+        .recover(t -> Future.failedFuture(new IllegalStateException("cannot listen for MQTT on " + options.getHost() + ":"
+            + options.getPort() + " (" + setting + "): " + t.getMessage(), t)));
   }
 
   private void connect(MqttEndpoint endpoint) {
