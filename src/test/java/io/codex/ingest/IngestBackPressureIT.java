@@ -94,15 +94,10 @@ class IngestBackPressureIT {
         device.disconnect().waitForCompletion(10_000);
         device.close();
       }
-      List<String> inKafka = markers(node);
+      List<String> inKafka = KafkaTopics.telemetryMarkers(node);
       assertThat(inKafka).contains("holding-0", "holding-99", "qos1-held").doesNotContain("at-capacity-0");
       assertThat(inKafka).noneMatch(m -> m.startsWith("qos0-dropped-"));
       assertThat(node.metric("codex_ingest_inflight_records")).isZero();
     }
-  }
-
-  static List<String> markers(TestNode node) {
-    return KafkaTopics.readAll(node.bootstrapServers(), "codex.telemetry").stream()
-        .map(r -> new JsonObject(r.value()).getJsonObject("payload").getString("marker")).toList();
   }
 }

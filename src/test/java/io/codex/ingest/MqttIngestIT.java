@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codex.security.Role;
 import io.codex.testing.Devices;
 import io.codex.testing.KafkaTopics;
+import io.codex.testing.Paho;
 import io.codex.testing.TestNode;
 import io.codex.testing.Tokens;
 import io.vertx.core.json.JsonObject;
@@ -47,15 +48,7 @@ class MqttIngestIT {
   }
 
   static MqttClient connect(String user, String password) throws MqttException {
-    MqttClient c = new MqttClient(node.mqttUrl(), user + "-" + System.nanoTime(), new MemoryPersistence());
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setUserName(user);
-    o.setPassword(password.toCharArray());
-    o.setAutomaticReconnect(false);
-    o.setConnectionTimeout(10);
-    o.setMaxInflight(10);
-    c.connect(o);
-    return c;
+    return Paho.connect(node, user, password);
   }
 
   static byte[] record(String marker) {
@@ -64,8 +57,7 @@ class MqttIngestIT {
   }
 
   static List<String> markersInKafka() {
-    return KafkaTopics.readAll(node.bootstrapServers(), "codex.telemetry").stream()
-        .map(r -> new JsonObject(r.value()).getJsonObject("payload").getString("marker")).toList();
+    return KafkaTopics.telemetryMarkers(node);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codex.testing.Devices;
 import io.codex.testing.Eventually;
 import io.codex.testing.KafkaTopics;
+import io.codex.testing.Paho;
 import io.codex.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -22,9 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,14 +56,7 @@ class MqttProtocolLimitsIT {
   }
 
   static MqttClient paho(String user, String password) throws MqttException {
-    MqttClient c = new MqttClient(node.mqttUrl(), user + "-" + System.nanoTime(), new MemoryPersistence());
-    MqttConnectOptions o = new MqttConnectOptions();
-    o.setUserName(user);
-    o.setPassword(password.toCharArray());
-    o.setAutomaticReconnect(false);
-    o.setConnectionTimeout(10);
-    c.connect(o);
-    return c;
+    return Paho.connect(node, user, password);
   }
 
   static byte[] record(String marker, int padding) {
@@ -74,8 +66,7 @@ class MqttProtocolLimitsIT {
   }
 
   static List<String> markersInKafka() {
-    return KafkaTopics.readAll(node.bootstrapServers(), "codex.telemetry").stream()
-        .map(r -> new JsonObject(r.value()).getJsonObject("payload").getString("marker")).toList();
+    return KafkaTopics.telemetryMarkers(node);
   }
 
   /** sensor-2 still publishes at QoS 1 and its record reaches Kafka: a refusal was for one connection only. */

@@ -30,4 +30,10 @@ public final class KafkaTopics {
       return out;
     }
   }
+
+  /** The {@code payload.marker} of every record in {@code codex.telemetry}, in the order read (per partition, Kafka's). */
+  public static List<String> telemetryMarkers(TestNode node) {
+    return readAll(node.bootstrapServers(), "codex.telemetry").stream()
+        .map(r -> new io.vertx.core.json.JsonObject(r.value()).getJsonObject("payload").getString("marker")).toList();
+  }
 }
