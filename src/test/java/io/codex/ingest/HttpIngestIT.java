@@ -167,6 +167,7 @@ class HttpIngestIT {
   @Test
   void aDevicePublishesOnlyAsItselfAndAGatewayForItsDevices() {
     int before = telemetry().size();
+    double forbidden = node.metric("codex_ingest_records_total", "outcome", "forbidden");
     assertThat(post(null, "application/json", record("truck-1", 1).encode()).status()).isEqualTo(401);
     assertThat(post(Http.basic("truck-1", "wrong"), "application/json", record("truck-1", 1).encode()).status()).isEqualTo(401);
     JsonArray mixed = new JsonArray().add(record("truck-1", 1)).add(record("truck-2", 1));
@@ -177,6 +178,8 @@ class HttpIngestIT {
     assertThat(post(Http.bearer(viewer), "application/json", record("truck-1", 1).encode()).status()).isEqualTo(403);
     assertThat(post(Http.basic("yard-gw", gateway), "application/json", record("truck-1", 1).encode()).status()).isEqualTo(403);
     assertThat(telemetry()).hasSize(before);
+    // the two refused by ingest (the viewer's by its role, before ingest), one count each
+    assertThat(node.metric("codex_ingest_records_total", "outcome", "forbidden")).isEqualTo(forbidden + 2);
 
     JsonArray forChildren = new JsonArray().add(record("sensor-a", 1)).add(record("sensor-b", 1)).add(record("yard-gw", 1));
     assertThat(post(Http.basic("yard-gw", gateway), "application/json", forChildren.encode()).status()).isEqualTo(202);

@@ -45,7 +45,10 @@ public final class IngestMetrics implements Shareable {
     });
   }
 
-  /** Records that reached Kafka (outcome ok) or did not (kafka_error, overload, invalid, forbidden). */
+  /**
+   * Records that reached Kafka (outcome ok) or did not (kafka_error, overload); refused requests and
+   * MQTT messages (invalid, forbidden, too_large), one each.
+   */
   public void records(String protocol, String outcome, int n) {
     counter(protocol, outcome).increment(n);
   }

@@ -66,7 +66,7 @@ public final class TelemetryRoutes {
       }
     }
     if (forbidden.hasErrors()) {
-      metrics.records("http", "forbidden", records.size());
+      metrics.records("http", "forbidden", 1);   // a refusal counts once, as an invalid request does
       throw forbidden;
     }
     int n = records.size();
