@@ -165,6 +165,50 @@ class HttpIngestIT {
   }
 
   @Test
+  void gzipAndDeflateBodiesAreReadDecompressedWithinTheLimits() throws Exception {
+    int before = telemetry().size();
+    String url = node.url("/api/v1/telemetry");
+    // a gateway, which batches: its records stay apart from the ordering checks on truck-1
+    String auth = Http.basic("yard-gw", gateway);
+    JsonArray three = new JsonArray().add(record("sensor-a", 1)).add(record("sensor-a", 2)).add(record("sensor-a", 3));
+    Http.Response gzip = Http.sendEncoded(url, auth, "application/json", "gzip", gzip(three.encode().getBytes(StandardCharsets.UTF_8)));
+    assertThat(gzip.status()).as(gzip.body()).isEqualTo(202);
+    assertThat(gzip.json().getInteger("accepted")).isEqualTo(3);
+    java.io.ByteArrayOutputStream zlib = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.DeflaterOutputStream(zlib)) {
+      out.write(record("sensor-a", 4).encode().getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(Http.sendEncoded(url, auth, "application/json", "deflate", zlib.toByteArray()).status()).isEqualTo(202);
+
+    // 200 KB of JSON in 1 KB of gzip: the limit (16k here) counts what it decompresses to
+    byte[] bomb = gzip(("[" + " ".repeat(200_000) + "]").getBytes(StandardCharsets.UTF_8));
+    Http.Response tooLarge = Http.sendEncoded(url, auth, "application/json", "gzip", bomb);
+    assertThat(tooLarge.status()).as(bomb.length + " bytes sent").isEqualTo(413);
+
+    Http.Response br = Http.sendEncoded(url, auth, "application/json", "br", new byte[] {1, 2, 3});
+    assertThat(br.status()).isEqualTo(415);
+    assertThat(br.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("Content-Encoding");
+
+    // not gzip at all: the server cannot read it (it closes the connection); nothing is written
+    int status;
+    try {
+      status = Http.sendEncoded(url, auth, "application/json", "gzip", record("sensor-a", 5).encode().getBytes(StandardCharsets.UTF_8)).status();
+    } catch (IllegalStateException closed) {
+      status = 0;
+    }
+    assertThat(status).isNotEqualTo(202);
+    assertThat(telemetry()).hasSize(before + 4);
+  }
+
+  static byte[] gzip(byte[] data) throws java.io.IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(b)) {
+      out.write(data);
+    }
+    return b.toByteArray();
+  }
+
+  @Test
   void aDevicePublishesOnlyAsItselfAndAGatewayForItsDevices() {
     int before = telemetry().size();
     double forbidden = node.metric("codex_ingest_records_total", "outcome", "forbidden");

@@ -43,6 +43,23 @@ public final class Http {
     }
   }
 
+  /** A body sent as these bytes, with this Content-Encoding (the client does not encode it itself). */
+  public static Response sendEncoded(String url, String authorization, String contentType, String contentEncoding, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", contentType).header("Content-Encoding", contentEncoding)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (authorization != null) b.header("Authorization", authorization);
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body(), r.headers());
+    } catch (IOException e) {
+      throw new IllegalStateException("POST " + url + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static Response get(String url, String authorization) {
     return send("GET", url, authorization, null, null);
   }

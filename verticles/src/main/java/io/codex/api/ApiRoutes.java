@@ -3,6 +3,7 @@ package io.codex.api;
 import io.codex.security.Access;
 import io.codex.security.Authenticator;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +52,18 @@ public final class ApiRoutes {
     specs.add(new Spec(method, path, access));
     Route route = router.route(method, path.replaceAll("\\{([A-Za-z]+)}", ":$1"));
     if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
-      route.handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+      BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimit);
+      route.handler(ctx -> {
+        // gzip and deflate bodies arrive decoded, their Content-Encoding gone (the server decompresses);
+        // any other encoding would reach the handler as unreadable bytes
+        String encoding = ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+          body.handle(ctx);
+        } else {
+          ctx.fail(new Problem(415, "Unsupported Media Type", "Send the body as is, or compressed with gzip or deflate.")
+              .withError("Content-Encoding", "not supported: " + encoding));
+        }
+      });
     }
     if (access != Access.PUBLIC) {
       route.handler(authenticator).handler(ctx -> {

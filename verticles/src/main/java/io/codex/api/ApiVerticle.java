@@ -119,6 +119,8 @@ public final class ApiVerticle extends VerticleBase {
               .setHost(cfg.host())
               .setPort(cfg.port())
               .setCompressionSupported(true)
+              // gzip/deflate request bodies (gateways batch); body limits count the decompressed bytes
+              .setDecompressionSupported(true)
               .setIdleTimeout(120))
           .requestHandler(router)
           .listen()

@@ -28,6 +28,10 @@ public final class Problems {
 
   public static Problem toProblem(Throwable t, int statusHint) {
     if (t instanceof Problem p) return p;
+    if (t instanceof io.netty.handler.codec.compression.DecompressionException) {
+      return Problem.badRequest("The body could not be decompressed; nothing was read.")
+          .withError("Content-Encoding", "the body is not valid for this encoding");
+    }
     if (t != null && t.getMessage() != null && t.getMessage().startsWith("CORS Rejected")) {
       return Problem.forbidden("This origin is not allowed (http.cors.origins).");
     }
