@@ -20,7 +20,8 @@ final class Cli {
     if (file == null && Files.isRegularFile(Path.of("conf", "config.yaml"))) file = Path.of("conf", "config.yaml");
     ConfigLoader.Loaded loaded = ConfigLoader.load(file, System.getenv(), System.getProperties(), flags);
     for (String unknown : loaded.unknownEnv()) {
-      if (!unknown.equals("CODEX_CONFIG")) System.err.println("codex: warning: " + unknown + " matches no configuration key; ignored");
+      // the two read before any configuration: where it is, and how to log
+      if (!unknown.equals("CODEX_CONFIG") && !unknown.equals("CODEX_LOG_FORMAT")) System.err.println("codex: warning: " + unknown + " matches no configuration key; ignored");
     }
     return loaded.config();
   }

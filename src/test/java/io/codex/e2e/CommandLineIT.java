@@ -62,6 +62,9 @@ class CommandLineIT {
     Result shortKey = runToEnd(Map.of("CODEX_AUTH_JWT_SECRET", "too-short"), "run", "--data-dir", "d3");
     assertThat(shortKey.exit()).isEqualTo(2);
     assertThat(shortKey.err()).contains("auth.jwt.secret").doesNotContain("too-short");
+    Result format = runToEnd(Map.of("CODEX_LOG_FORMAT", "xml"), "run", "--data-dir", "d4");
+    assertThat(format.exit()).isEqualTo(2);
+    assertThat(format.err()).contains("CODEX_LOG_FORMAT").contains("json or text");
     assertThat(Files.exists(dir.resolve("d1/kafka"))).as("nothing started").isFalse();
   }
 
@@ -94,11 +97,16 @@ class CommandLineIT {
       Result r = runToEnd(Map.of(
               "CODEX_KAFKA_EMBEDDED_PORT", Integer.toString(TestNode.freePort()),
               "CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT", Integer.toString(TestNode.freePort()),
-              "CODEX_MQTT_HOST", "127.0.0.1"),
+              "CODEX_MQTT_HOST", "127.0.0.1", "CODEX_LOG_FORMAT", "text"),
           "run", "--data-dir", "ports", "--http-port", Integer.toString(TestNode.freePort()),
           "--mqtt-port", Integer.toString(taken.getLocalPort()));
       assertThat(r.exit()).isNotZero();
       assertThat(r.err()).contains("cannot listen for MQTT on 127.0.0.1:" + taken.getLocalPort()).contains("--mqtt-port");
+      // CODEX_LOG_FORMAT=text: lines for a person, no JSON, and no warning that the variable is unknown
+      assertThat(r.out().lines().filter(l -> l.contains("embedded kafka started")).findFirst().orElseThrow())
+          .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  .*EmbeddedKafka - embedded kafka started .*");
+      assertThat(r.out()).doesNotContain("{\"timestamp\"");
+      assertThat(r.err()).doesNotContain("CODEX_LOG_FORMAT");
     }
   }
 
@@ -136,6 +144,9 @@ class CommandLineIT {
 
       String out = read(dir.resolve("out.txt"));
       assertThat(out).contains("Codex is ready").contains("http://localhost:" + http).contains("admin ");
+      // stdout is a file, not a terminal: JSON lines, as a log collector wants them
+      assertThat(new io.vertx.core.json.JsonObject(out.lines().filter(l -> l.contains("codex ready")).findFirst().orElseThrow())
+          .getString("level")).isEqualTo("INFO");
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
       assertThat(p.exitValue()).isIn(0, 143);
