@@ -11,7 +11,7 @@ public final class Codex implements Runnable {
   public static void main(String[] args) {
     // only `run` logs to stdout; the other commands keep stdout for their result (e.g. a token)
     if (args.length == 0 || !args[0].equals("run")) System.setProperty("codex.logTarget", "System.err");
-    String format = logFormat(System.getProperty("codex.logFormat", System.getenv("CODEX_LOG_FORMAT")), System.console() != null);
+    String format = logFormat(System.getProperty("codex.logFormat", System.getenv("CODEX_LOG_FORMAT")));
     if (format == null) {
       System.err.println("codex: CODEX_LOG_FORMAT (or -Dcodex.logFormat) must be json or text");
       System.exit(2);
@@ -24,12 +24,11 @@ public final class Codex implements Runnable {
   }
 
   /**
-   * The log format: {@code json} or {@code text} as asked, else text for a person at a terminal and
-   * JSON lines for everything else (a pipe, a file, a container's log collector); null when asked for
-   * something else.
+   * The log format: {@code json} (JSON lines, the default: DESIGN.md's logs, what collectors read) or
+   * {@code text} (lines for a person at a terminal), as asked; null when asked for something else.
    */
-  static String logFormat(String asked, boolean terminal) {
-    if (asked == null || asked.isBlank()) return terminal ? "text" : "json";
+  static String logFormat(String asked) {
+    if (asked == null || asked.isBlank()) return "json";
     String f = asked.trim().toLowerCase(java.util.Locale.ROOT);
     return f.equals("json") || f.equals("text") ? f : null;
   }

@@ -4,22 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** How codex logs: as asked (CODEX_LOG_FORMAT), else lines for a person at a terminal, JSON for the rest. */
+/** How codex logs: JSON lines unless CODEX_LOG_FORMAT asks for text. */
 class LogFormatTest {
   @Test
   void asAskedInAnyCase() {
-    assertThat(Codex.logFormat("json", true)).isEqualTo("json");
-    assertThat(Codex.logFormat(" TEXT ", false)).isEqualTo("text");
+    assertThat(Codex.logFormat("json")).isEqualTo("json");
+    assertThat(Codex.logFormat(" TEXT ")).isEqualTo("text");
   }
 
   @Test
-  void unaskedTextAtATerminalAndJsonElsewhere() {
-    assertThat(Codex.logFormat(null, true)).isEqualTo("text");
-    assertThat(Codex.logFormat("", false)).isEqualTo("json");
+  void unaskedJson() {
+    assertThat(Codex.logFormat(null)).isEqualTo("json");
+    assertThat(Codex.logFormat("")).isEqualTo("json");
   }
 
   @Test
   void anythingElseIsRefused() {
-    assertThat(Codex.logFormat("xml", true)).isNull();
+    assertThat(Codex.logFormat("xml")).isNull();
   }
 }

@@ -144,7 +144,7 @@ class CommandLineIT {
 
       String out = read(dir.resolve("out.txt"));
       assertThat(out).contains("Codex is ready").contains("http://localhost:" + http).contains("admin ");
-      // stdout is a file, not a terminal: JSON lines, as a log collector wants them
+      // JSON lines by default, as a log collector wants them
       assertThat(new io.vertx.core.json.JsonObject(out.lines().filter(l -> l.contains("codex ready")).findFirst().orElseThrow())
           .getString("level")).isEqualTo("INFO");
       p.destroy();
