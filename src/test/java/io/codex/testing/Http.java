@@ -32,15 +32,7 @@ public final class Http {
     if (contentType != null) b.header("Content-Type", contentType);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body(), r.headers());
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + url + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return exchange(b.build());
   }
 
   /** A body sent as these bytes, with this Content-Encoding (the client does not encode it itself). */
@@ -49,11 +41,16 @@ public final class Http {
         .header("Content-Type", contentType).header("Content-Encoding", contentEncoding)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (authorization != null) b.header("Authorization", authorization);
+    return exchange(b.build());
+  }
+
+  /** Sends the request and reads the whole answer; an I/O failure (e.g. a closed connection) is an IllegalStateException. */
+  private static Response exchange(HttpRequest request) {
     try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r.headers());
     } catch (IOException e) {
-      throw new IllegalStateException("POST " + url + ": " + e, e);
+      throw new IllegalStateException(request.method() + " " + request.uri() + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
