@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * or io_uring (Linux 5.x and later, when the kernel allows it). {@code auto} takes epoll where it
  * loads and NIO elsewhere; naming a transport that cannot load here fails the start with the
  * reason. Measured side by side on the ingest benchmark, none of them was cheaper per message than
- * another beyond the noise (README, Benchmarks), so the default stays the one that runs anywhere.
+ * another beyond the noise (docs/benchmarks.md), so the default stays the one that runs anywhere.
  */
 final class EventLoopTransport {
   private static final Logger log = LoggerFactory.getLogger(EventLoopTransport.class);
