@@ -118,8 +118,9 @@ class HttpIngestIT {
         .map(r -> new JsonObject(r.payloadJson()).getInteger("seq")).toList();
     assertThat(fedOrder).isSorted();
     assertThat(fed.get(0).hasLocation()).isTrue();
-    // the feed builds what this node produced from ingest's notes (ProducedTelemetry): each record
-    // is what decoding its bytes in Kafka gives, at its partition and offset
+    // the feed publishes what this node produced at the offsets Kafka acknowledged, built from what
+    // ingest wrote (ProducedTelemetry, FeedSequence): each record is what decoding its bytes in
+    // Kafka gives, at its partition and offset
     TelemetryRecordDeserializer decoder = new TelemetryRecordDeserializer();
     for (TelemetryRecord r : fed) {
       ConsumerRecord<String, String> inKafka = byId.get(r.id());
@@ -129,7 +130,7 @@ class HttpIngestIT {
     }
     Eventually.within(Duration.ofSeconds(5), "the feed's records are counted",
         () -> node.metric("codex_feed_records_total") >= acked.size());
-    assertThat(node.metric("codex_feed_records_total", "read", "produced")).as("records the feed took without decoding them").isPositive();
+    assertThat(node.metric("codex_feed_records_total", "read", "produced")).as("records the feed published without reading them back").isPositive();
     feed.unregister();
   }
 

@@ -8,40 +8,34 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.Collection;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Notes on the telemetry records this node recently produced ({@link Entry}: where ingest wrote
- * each field), by Kafka partition and offset: when the node's live feed reads a record back from
- * Kafka it builds it from those places instead of decoding the bytes a second time (records other
- * nodes produced are decoded as before). A record is taken only when the value Kafka returned has the id and the length of the
- * one ingest produced at that position: the text fields are then read where ingest wrote them, and
- * what the feed publishes is what decoding the value would give.
+ * The telemetry records this node produced, each with the partition and offset Kafka acknowledged
+ * it at, handed from the producer's I/O thread to the node's live feed ({@link FeedSequence}). The
+ * feed publishes them at those positions, in Kafka order with what other nodes wrote, without
+ * reading their bytes back from Kafka or decoding them.
  *
- * <p>Bounded: one ring of {@link #SLOTS} per partition, a slot per offset modulo the ring. A slot
- * is cleared when the feed takes it and overwritten {@link #SLOTS} offsets later when the feed never
- * does (it lags, or reads from elsewhere); nothing is kept while no feed reads on this node.
+ * <p>Bounded: at most {@link #CAPACITY} records wait for the feed; beyond that (the feed's thread
+ * has fallen behind) a record is not kept, and the feed reads it back from Kafka and decodes it.
+ * Nothing is kept while no feed reads on this node.
  */
 public final class ProducedTelemetry implements Shareable {
-  /**
-   * Offsets a record stays takeable per partition: at 250,000 records/s over 6 partitions, 0.8 s
-   * (the feed falls behind by more than its 100 ms fetch wait when the CPU is saturated); at most
-   * about 25 MB held for 6 partitions when the feed reads none of them.
-   */
-  static final int SLOTS = 1 << 15;
+  /** Acknowledged records waiting for the feed: at 300,000 records/s, about 0.2 s. */
+  static final int CAPACITY = 1 << 16;
   private static final String KEY = "produced-telemetry";
 
   /**
-   * What the feed needs to read a value this node produced without decoding it: the record's id (the
-   * random half of its UUID), the value's length, where each text field sits in it, and the location.
-   * Small (about 100 bytes, no copy of the value or its text), because each is held from Kafka's
-   * acknowledgement until the feed reads the record back.
+   * A record as ingest produced it: its value, where each text field sits in it, and its
+   * location, then the position Kafka acknowledged it at; enough for the feed to build the
+   * {@link TelemetryRecord} that decoding the value would give, without decoding it. Holds the
+   * value array ingest made (no copy) from the send to the feed's publication, a few milliseconds.
    */
   public static final class Entry {
     private final long idLow;
-    private final int length;
+    private final byte[] value;
     private final int idAt;
     private final int deviceIdAt;
     private final int deviceIdEnd;
@@ -57,18 +51,22 @@ public final class ProducedTelemetry implements Shareable {
     private final double lon;
     private final double alt;
     private final String correlationId;
+    // set once, on the producer's I/O thread, before the entry is handed to the feed
+    private int partition = -1;
+    private long offset = -1;
 
     /**
      * @param id      the record's id, written at {@code at[0]} as its 36-character text
+     * @param value   the record's Kafka value
      * @param at      where id, deviceId, timestamp, receivedAt and sensorType (ASCII, no escapes)
      *                and the payload start and end in the value: {id, deviceId, deviceId end,
      *                timestamp, timestamp end, receivedAt, receivedAt end, sensorType, sensorType
      *                end, payload, payload end}
      * @param lat     NaN without a location, as {@code lon}; {@code alt} NaN without altitude
      */
-    public Entry(java.util.UUID id, int length, int[] at, double lat, double lon, double alt, String correlationId) {
+    public Entry(java.util.UUID id, byte[] value, int[] at, double lat, double lon, double alt, String correlationId) {
       this.idLow = id.getLeastSignificantBits();
-      this.length = length;
+      this.value = value;
       this.idAt = at[0];
       this.deviceIdAt = at[1];
       this.deviceIdEnd = at[2];
@@ -86,21 +84,39 @@ public final class ProducedTelemetry implements Shareable {
       this.correlationId = correlationId;
     }
 
-    /**
-     * Whether {@code value} is this entry's record: its length, and the id where it was written (its
-     * last 16 hex digits, 62 of them random bits, are compared; the first 16 are mostly a time).
-     */
-    public boolean describes(byte[] value) {
-      return value.length == length && idAt + 36 <= length && value[idAt + 8] == '-' && value[idAt + 13] == '-'
-          && value[idAt + 18] == '-' && value[idAt + 23] == '-'
-          && hex(value, idAt + 24, 12) == (idLow & 0xFFFF_FFFF_FFFFL) && hex(value, idAt + 19, 4) == idLow >>> 48;
+    /** The partition Kafka acknowledged the record in; -1 before. */
+    public int partition() {
+      return partition;
     }
 
-    /** The record {@code value} (which {@link #describes}) encodes, at a Kafka position. */
-    public TelemetryRecord record(byte[] value, int partition, long offset) {
-      return new TelemetryRecord(ascii(value, idAt, idAt + 36), ascii(value, deviceIdAt, deviceIdEnd),
-          ascii(value, timestampAt, timestampEnd), ascii(value, receivedAtAt, receivedAtEnd),
-          ascii(value, sensorTypeAt, sensorTypeEnd), new String(value, payloadAt, payloadEnd - payloadAt, StandardCharsets.UTF_8),
+    /** The offset Kafka acknowledged the record at; -1 before. */
+    public long offset() {
+      return offset;
+    }
+
+    /**
+     * Whether {@code bytes} (a value read back from Kafka) is this entry's record: its length, and
+     * the id where it was written (its last 16 hex digits, 62 of them random bits, are compared;
+     * the first 16 are mostly a time).
+     */
+    public boolean describes(byte[] bytes) {
+      int length = value.length;
+      return bytes.length == length && idAt + 36 <= length && bytes[idAt + 8] == '-' && bytes[idAt + 13] == '-'
+          && bytes[idAt + 18] == '-' && bytes[idAt + 23] == '-'
+          && hex(bytes, idAt + 24, 12) == (idLow & 0xFFFF_FFFF_FFFFL) && hex(bytes, idAt + 19, 4) == idLow >>> 48;
+    }
+
+    /** The record, at the position Kafka acknowledged it at. */
+    public TelemetryRecord record() {
+      return record(partition, offset);
+    }
+
+    /** The record, at a Kafka position. */
+    public TelemetryRecord record(int partition, long offset) {
+      byte[] b = value;
+      return new TelemetryRecord(ascii(b, idAt, idAt + 36), ascii(b, deviceIdAt, deviceIdEnd),
+          ascii(b, timestampAt, timestampEnd), ascii(b, receivedAtAt, receivedAtEnd),
+          ascii(b, sensorTypeAt, sensorTypeEnd), new String(b, payloadAt, payloadEnd - payloadAt, StandardCharsets.UTF_8),
           Double.isNaN(lat) ? null : lat, Double.isNaN(lon) ? null : lon, Double.isNaN(alt) ? null : alt, correlationId,
           partition, offset);
     }
@@ -123,19 +139,19 @@ public final class ProducedTelemetry implements Shareable {
   }
 
   private final AtomicInteger readers = new AtomicInteger();
-  private final Counter taken;
+  private final ArrayBlockingQueue<Entry> acknowledged = new ArrayBlockingQueue<>(CAPACITY);
+  private final Counter produced;
   private final Counter decoded;
-  @SuppressWarnings("unchecked")
-  private volatile AtomicReferenceArray<Entry>[] rings = new AtomicReferenceArray[0];
 
   ProducedTelemetry(MeterRegistry registry) {
-    taken = feedRecords(registry, "produced");
+    produced = feedRecords(registry, "produced");
     decoded = feedRecords(registry, "decoded");
   }
 
   private static Counter feedRecords(MeterRegistry registry, String read) {
     return Counter.builder("codex.feed.records")
-        .description("records the live feed read back from Kafka: produced (taken as this node's ingest parsed them) or decoded")
+        .description("records the live feed published: produced (by this node, built from what its ingest wrote, at "
+            + "the position Kafka acknowledged) or decoded (read back from Kafka)")
         .tag("read", read).register(registry);
   }
 
@@ -147,10 +163,10 @@ public final class ProducedTelemetry implements Shareable {
     });
   }
 
-  /** Counts a polled batch: records taken from here, records decoded. */
-  void read(int takenHere, int decodedThere) {
-    if (takenHere > 0) taken.increment(takenHere);
-    if (decodedThere > 0) decoded.increment(decodedThere);
+  /** Counts published records: built from this node's entries, decoded from Kafka. */
+  void published(int fromEntries, int decodedHere) {
+    if (fromEntries > 0) produced.increment(fromEntries);
+    if (decodedHere > 0) decoded.increment(decodedHere);
   }
 
   /** A feed starts reading: from now on acknowledged records are kept for it. */
@@ -159,44 +175,23 @@ public final class ProducedTelemetry implements Shareable {
   }
 
   /** A feed stopped; with none left, nothing more is kept and what was is dropped. */
-  synchronized void close() {
-    if (readers.decrementAndGet() == 0) {
-      for (AtomicReferenceArray<Entry> ring : rings) {
-        for (int i = 0; i < ring.length(); i++) ring.set(i, null);
-      }
-    }
-  }
-
-  /** Kafka acknowledged the record {@code e} describes at this position (any thread: the producer's I/O thread). */
-  public void acknowledged(int partition, long offset, Entry e) {
-    if (readers.get() == 0 || partition < 0 || offset < 0) return;
-    AtomicReferenceArray<Entry>[] r = rings;
-    if (partition >= r.length) r = grow(partition);
-    r[partition].lazySet((int) (offset & (SLOTS - 1)), e);
+  void close() {
+    if (readers.decrementAndGet() == 0) acknowledged.clear();
   }
 
   /**
-   * The record {@code value} encodes, when this node produced it at this position (same id, same
-   * length), else null; the slot is then cleared.
+   * Kafka acknowledged the record {@code e} describes at this position (any thread; in practice the
+   * producer's I/O thread, which acknowledges a partition's records in offset order).
    */
-  TelemetryRecord take(int partition, long offset, byte[] value) {
-    AtomicReferenceArray<Entry>[] r = rings;
-    if (value == null || partition < 0 || partition >= r.length || offset < 0) return null;
-    AtomicReferenceArray<Entry> ring = r[partition];
-    int slot = (int) (offset & (SLOTS - 1));
-    Entry e = ring.get(slot);
-    if (e == null || !e.describes(value)) return null;
-    ring.compareAndSet(slot, e, null);
-    return e.record(value, partition, offset);
+  public void acknowledged(int partition, long offset, Entry e) {
+    if (readers.get() == 0 || partition < 0 || offset < 0) return;
+    e.partition = partition;
+    e.offset = offset;
+    acknowledged.offer(e);   // full: the feed reads this record back from Kafka instead
   }
 
-  @SuppressWarnings("unchecked")
-  private synchronized AtomicReferenceArray<Entry>[] grow(int partition) {
-    AtomicReferenceArray<Entry>[] r = rings;
-    if (partition < r.length) return r;
-    AtomicReferenceArray<Entry>[] bigger = Arrays.copyOf(r, partition + 1);
-    for (int p = r.length; p <= partition; p++) bigger[p] = new AtomicReferenceArray<>(SLOTS);
-    rings = bigger;
-    return bigger;
+  /** Moves the acknowledged records waiting into {@code into} (the feed's thread). */
+  int drainTo(Collection<Entry> into) {
+    return acknowledged.drainTo(into);
   }
 }

@@ -3,68 +3,166 @@ package io.codex.bridge;
 import io.codex.codecs.Addresses;
 import io.codex.codecs.TelemetryRecord;
 import io.codex.config.ConfigReader;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import java.util.Properties;
+import io.vertx.core.eventbus.EventBus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's live telemetry feed: reads {@code codex.telemetry} with a consumer group of its own
- * ({@code codex-feed-<node id>}) and publishes every record on {@code codex.telemetry.received},
+ * The node's live telemetry feed: a consumer of {@code codex.telemetry} with a group of its own
+ * ({@code codex-feed-<node id>}) that publishes every record on {@code codex.telemetry.received},
  * local delivery only, so each local consumer (live map, spatial index) sees each record once, in
- * Kafka order, on one node as in a cluster. Ingest publishes nothing on the event bus itself. The
- * records this node produced are taken as ingest parsed them ({@link ProducedTelemetry}), the
- * others decoded; both on the consumer's polling thread ({@link TelemetryFeedValue.Reader}).
+ * Kafka order, on one node as in a cluster. Ingest publishes nothing on the event bus itself.
+ *
+ * <p>The records this node produced are not read back: Kafka's acknowledgement gives each its
+ * partition and offset, and {@link FeedSequence} publishes it there, built from what ingest wrote,
+ * while the consumer reads (and decodes) the offsets in between, which other nodes wrote, and skips
+ * over this node's own. The consumer runs on a thread of its own, so no event loop waits for
+ * Kafka; records go to the event loop in batches, at most {@link #BATCHES} in flight.
  */
 public final class TelemetryFeedVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TelemetryFeedVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** How long a poll waits at most: this node's own records are published at least this often. */
+  private static final Duration POLL = Duration.ofMillis(20);
+  /** Batches handed to the event loop and not yet published; the feed's thread waits beyond. */
+  static final int BATCHES = 4;
 
-  private KafkaConsumer<byte[], TelemetryFeedValue> consumer;
+  private final Semaphore batches = new Semaphore(BATCHES);
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
   private ProducedTelemetry produced;
+  private FeedSequence sequence;
+  private Context feedContext;
+  private EventBus eventBus;
 
   @Override
   public Future<?> start() {
     KafkaSettings kafka = KafkaSettings.from(config());
     String nodeId = ConfigReader.of(config()).section("node").requiredString("id");
-    Properties props = new Properties();
-    props.putAll(kafka.consumerConfig("codex-feed-" + nodeId));
-    props.put("max.poll.records", "2000");
+    Map<String, Object> props = new HashMap<>(kafka.consumerConfig("codex-feed-" + nodeId));
+    // a poll parses at most this many records before the feed can skip what it published already
+    props.put("max.poll.records", "100");
     // under load, fewer and fuller fetches (the broker shares the node's CPU); idle, at most 100 ms late
     props.put("fetch.min.bytes", "65536");
     props.put("fetch.max.wait.ms", "100");
     props.remove("key.deserializer");
     props.remove("value.deserializer");
     produced = ProducedTelemetry.of(vertx);
-    props.put("interceptor.classes", TelemetryFeedValue.Reader.class.getName());
-    props.put(TelemetryFeedValue.PRODUCED_CONFIG, produced);
     produced.open();
-    consumer = KafkaConsumer.create(vertx, props, new ByteArrayDeserializer(), new TelemetryFeedValue.Bytes());
-    consumer.handler(this::publish);
-    consumer.exceptionHandler(t -> log.warn("telemetry feed consumer error: {}", t.getMessage()));
-    return consumer.subscribe(kafka.topic(Topic.TELEMETRY));
+    sequence = new FeedSequence(produced);
+    feedContext = context;
+    eventBus = vertx.eventBus();
+    String topic = kafka.topic(Topic.TELEMETRY);
+    // created here, so that a configuration Kafka refuses fails the deployment; used on its thread only
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer = c;
+    Thread thread = new Thread(() -> run(c, topic), "codex-telemetry-feed");
+    thread.setDaemon(true);
+    thread.start();
+    return Future.succeededFuture();
   }
 
-  private void publish(KafkaConsumerRecord<byte[], TelemetryFeedValue> rec) {
-    TelemetryFeedValue v = rec.value();
-    TelemetryRecord r = v == null ? null : v.record;
-    if (r == null) {
-      if (rec.record().serializedValueSize() >= 0) {
+  private void run(KafkaConsumer<byte[], byte[]> c, String topic) {
+    try (c) {
+      c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          partitions.forEach(tp -> sequence.forget(tp.partition()));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+      });
+      while (running) {
+        try {
+          poll(c, topic);
+        } catch (WakeupException e) {
+          if (running) log.debug("telemetry feed woken up");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (RuntimeException e) {
+          if (!running) break;
+          log.warn("telemetry feed consumer error: {}", e.toString());
+          sleepQuietly();
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("telemetry feed stopped", e);
+    } finally {
+      consumer = null;
+      stopped.complete(null);
+    }
+  }
+
+  private void poll(KafkaConsumer<byte[], byte[]> c, String topic) throws InterruptedException {
+    ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
+    sequence.acknowledgements();
+    List<TelemetryRecord> out = new ArrayList<>(polled.count() + 256);
+    for (ConsumerRecord<byte[], byte[]> rec : polled) {
+      if (!sequence.read(rec.partition(), rec.offset(), rec.value(), out)) {
         log.warn("unreadable telemetry record skipped [partition: {}, offset: {}]", rec.partition(), rec.offset());
       }
-      return;
     }
-    vertx.eventBus().publish(Addresses.TELEMETRY_RECEIVED, r, LOCAL);
+    for (FeedSequence.Seek s : sequence.followAcknowledged(out)) {
+      TopicPartition tp = new TopicPartition(topic, s.partition());
+      if (c.assignment().contains(tp)) c.seek(tp, s.offset());
+    }
+    if (!out.isEmpty()) hand(out);
+  }
+
+  /** Publishes a batch on the verticle's event loop, once fewer than {@link #BATCHES} wait there. */
+  private void hand(List<TelemetryRecord> records) throws InterruptedException {
+    while (!batches.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+      if (!running) return;
+    }
+    feedContext.runOnContext(v -> {
+      try {
+        for (TelemetryRecord r : records) eventBus.publish(Addresses.TELEMETRY_RECEIVED, r, LOCAL);
+      } finally {
+        batches.release();
+      }
+    });
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
   public Future<?> stop() {
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) c.wakeup();
     if (produced != null) produced.close();
-    return consumer == null ? Future.succeededFuture() : consumer.close();
+    return Future.fromCompletionStage(stopped.orTimeout(30, TimeUnit.SECONDS), context)
+        .onFailure(t -> log.warn("telemetry feed did not stop within 30 s"))
+        .otherwiseEmpty();
   }
 }

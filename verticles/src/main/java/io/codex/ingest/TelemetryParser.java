@@ -256,7 +256,7 @@ public final class TelemetryParser {
     }
     o.raw("}");
     byte[] value = o.toByteArray();
-    ProducedTelemetry.Entry feed = new ProducedTelemetry.Entry(uuid, value.length, marks, hasLocation ? lat : Double.NaN,
+    ProducedTelemetry.Entry feed = new ProducedTelemetry.Entry(uuid, value, marks, hasLocation ? lat : Double.NaN,
         hasLocation ? lon : Double.NaN, hasLocation && alt != null ? alt : Double.NaN, correlationId);
     return new Parsed(id, deviceId, sensorType, timestamp, value, at, feed);
   }

@@ -70,7 +70,7 @@ public final class TelemetryPublisher {
       headers.add("timestamp", r.timestamp().getBytes(StandardCharsets.UTF_8));
       ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, null, receivedAtMs, r.deviceId(), r.value(), headers);
       int size = r.value().length;
-      ProducedTelemetry.Entry note = r.feed();   // held to the ack instead of the whole record
+      ProducedTelemetry.Entry note = r.feed();   // for the live feed, once Kafka has the record
       producer.send(rec, (meta, err) -> {
         limiter.release(1, size);
         if (err != null) {

@@ -7,18 +7,19 @@ import io.codex.ingest.TelemetryParser;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProducedTelemetryTest {
   private static final Instant NOW = Instant.parse("2026-11-26T12:00:00.123Z");
 
-  private static List<TelemetryParser.Parsed> parse(String json) {
+  static List<TelemetryParser.Parsed> parse(String json) {
     return TelemetryParser.parse(json.replace('\'', '"').getBytes(StandardCharsets.UTF_8), false, null, 100, NOW);
   }
 
   @Test
-  void theFeedTakesWhatThisNodeProducedAsDecodingWouldGiveIt() {
+  void anAcknowledgedRecordIsBuiltAsDecodingItsValueWouldGiveIt() {
     List<TelemetryParser.Parsed> rs = parse("[{'deviceId':'truck-1','timestamp':1764158400000,'sensorType':'gps',"
         + "'payload':{'speed':12.5,'note':'ünï \\\"q\\\"'},'location':{'lat':48.8566,'lon':2.3522,'alt':35},'correlationId':'c\\n9'},"
         + "{'deviceId':'meter-2','timestamp':'2026-11-26T13:00:00+01:00','sensorType':'kwh','payload':{}}]");
@@ -26,60 +27,54 @@ class ProducedTelemetryTest {
     produced.open();
     produced.acknowledged(2, 1000, rs.get(0).feed());
     produced.acknowledged(0, 7, rs.get(1).feed());
+    List<ProducedTelemetry.Entry> acked = new ArrayList<>();
+    assertThat(produced.drainTo(acked)).isEqualTo(2);
 
-    TelemetryRecord first = produced.take(2, 1000, rs.get(0).value().clone());
+    TelemetryRecord first = acked.get(0).record();
     assertThat(first).isEqualTo(TelemetryRecordReader.read(rs.get(0).value(), 2, 1000));
     assertThat(first.payloadJson()).isEqualTo("{\"speed\":12.5,\"note\":\"ünï \\\"q\\\"\"}");
     assertThat(first.alt()).isEqualTo(35.0);
     assertThat(first.correlationId()).isEqualTo("c\n9");
-    TelemetryRecord second = produced.take(0, 7, rs.get(1).value().clone());
+    TelemetryRecord second = acked.get(1).record();
     assertThat(second).isEqualTo(TelemetryRecordReader.read(rs.get(1).value(), 0, 7));
     assertThat(second.lat()).isNull();
     assertThat(second.timestamp()).isEqualTo("2026-11-26T12:00:00.000Z");
-
-    // taken once: read again (a rebalance, a restart) it is decoded
-    assertThat(produced.take(2, 1000, rs.get(0).value())).isNull();
   }
 
   @Test
-  void takesOnlyTheSameBytesAtTheSamePosition() {
+  void describesOnlyTheSameBytes() {
     List<TelemetryParser.Parsed> rs = parse("[{'deviceId':'a','timestamp':1,'sensorType':'t','payload':{'v':1}},"
         + "{'deviceId':'a','timestamp':1,'sensorType':'t','payload':{'v':1}}]");
-    ProducedTelemetry produced = new ProducedTelemetry(new SimpleMeterRegistry());
-    produced.open();
-    produced.acknowledged(1, 5, rs.get(0).feed());
-    assertThat(produced.take(1, 5, rs.get(1).value())).as("another record (another id) at that offset").isNull();
+    ProducedTelemetry.Entry e = rs.get(0).feed();
+    assertThat(e.describes(rs.get(0).value().clone())).isTrue();
+    assertThat(e.describes(rs.get(1).value())).as("another record (another id)").isFalse();
     byte[] longer = java.util.Arrays.copyOf(rs.get(0).value(), rs.get(0).value().length + 1);
-    assertThat(produced.take(1, 5, longer)).as("the same id, another length").isNull();
+    assertThat(e.describes(longer)).as("the same id, another length").isFalse();
     byte[] otherId = rs.get(0).value().clone();
     otherId[7 + 35] = (byte) (otherId[7 + 35] == '0' ? '1' : '0');
-    assertThat(produced.take(1, 5, otherId)).as("the last digit of the id differs").isNull();
+    assertThat(e.describes(otherId)).as("the last digit of the id differs").isFalse();
     otherId[7 + 35] = 'X';
-    assertThat(produced.take(1, 5, otherId)).as("not an id").isNull();
-    assertThat(produced.take(0, 5, rs.get(0).value())).as("another partition").isNull();
-    assertThat(produced.take(1, 5 + ProducedTelemetry.SLOTS, rs.get(0).value())).as("the same record in that slot, a ring of offsets later: its fields are read all the same")
-        .isNotNull();
-    assertThat(produced.take(7, 5, rs.get(0).value())).as("a partition never produced to").isNull();
-    assertThat(produced.take(1, 6, null)).isNull();
+    assertThat(e.describes(otherId)).as("not an id").isFalse();
   }
 
   @Test
-  void keepsNothingWithoutAFeedAndAtMostARingPerPartition() {
+  void keepsNothingWithoutAFeedAndAtMostItsCapacity() {
     TelemetryParser.Parsed r = parse("{'deviceId':'a','timestamp':1,'sensorType':'t','payload':{}}").get(0);
     ProducedTelemetry produced = new ProducedTelemetry(new SimpleMeterRegistry());
+    List<ProducedTelemetry.Entry> acked = new ArrayList<>();
     produced.acknowledged(0, 1, r.feed());
     produced.open();
-    assertThat(produced.take(0, 1, r.value())).as("acknowledged before any feed read").isNull();
+    assertThat(produced.drainTo(acked)).as("acknowledged before any feed read").isZero();
 
-    produced.acknowledged(0, 1, r.feed());
-    TelemetryParser.Parsed later = parse("{'deviceId':'b','timestamp':1,'sensorType':'t','payload':{}}").get(0);
-    produced.acknowledged(0, 1 + ProducedTelemetry.SLOTS, later.feed());
-    assertThat(produced.take(0, 1, r.value())).as("overwritten a ring later").isNull();
-    assertThat(produced.take(0, 1 + ProducedTelemetry.SLOTS, later.value())).isNotNull();
+    for (int i = 0; i < ProducedTelemetry.CAPACITY + 10; i++) {
+      produced.acknowledged(0, i, parse("{'deviceId':'a','timestamp':1,'sensorType':'t','payload':{}}").get(0).feed());
+    }
+    assertThat(produced.drainTo(acked)).as("the rest is read back from Kafka").isEqualTo(ProducedTelemetry.CAPACITY);
 
+    acked.clear();
     produced.acknowledged(0, 2, r.feed());
     produced.close();
     produced.open();
-    assertThat(produced.take(0, 2, r.value())).as("dropped when the last feed stopped").isNull();
+    assertThat(produced.drainTo(acked)).as("dropped when the last feed stopped").isZero();
   }
 }

@@ -1,0 +1,155 @@
+package io.codex.bridge;
+
+import io.codex.codecs.TelemetryRecord;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Puts the live feed's records in Kafka order, partition by partition, from two sources: the
+ * records the feed's consumer reads from Kafka, and the records this node produced, known with
+ * their offsets from Kafka's acknowledgements ({@link ProducedTelemetry}). For each partition it
+ * keeps the next offset to publish. A record is published when its offset is the next one, from
+ * whichever source has it first, and exactly once: what the consumer reads below the next offset
+ * was published from an acknowledgement, and acknowledgements below it were read. When the
+ * acknowledgements run ahead of the consumer, {@link #seeks} says where the consumer should go on
+ * from, so that it skips the bytes of records already published instead of fetching and decoding
+ * them a second time; offsets in between that no acknowledgement covers (other nodes' records,
+ * or a record not kept) are always read from Kafka.
+ *
+ * <p>Used by the feed's thread only. Bounded: at most {@link #MAX_WAITING} acknowledged records
+ * wait per partition for the consumer to reach them.
+ */
+final class FeedSequence {
+  /** Acknowledged records kept per partition while an earlier offset is still to be read from Kafka. */
+  static final int MAX_WAITING = 1 << 15;
+
+  /** Where the consumer should continue reading a partition from. */
+  record Seek(int partition, long offset) {}
+
+  private final ProducedTelemetry produced;
+  private final List<ProducedTelemetry.Entry> drained = new ArrayList<>();
+  /** Per partition, the next offset to publish; -1 until the consumer's first record of it says. */
+  private long[] next = new long[0];
+  /** Per partition, where the consumer reads next: after its last record, or where it was sent. */
+  private long[] reading = new long[0];
+  @SuppressWarnings("unchecked")
+  private ArrayDeque<ProducedTelemetry.Entry>[] waiting = new ArrayDeque[0];
+  private int fromEntries;
+  private int decoded;
+
+  FeedSequence(ProducedTelemetry produced) {
+    this.produced = produced;
+  }
+
+  /** Takes the acknowledgements that arrived since the last call. */
+  void acknowledgements() {
+    produced.drainTo(drained);
+    for (ProducedTelemetry.Entry e : drained) {
+      int p = e.partition();
+      grow(p);
+      if (next[p] >= 0 && e.offset() < next[p]) continue;   // the consumer read it already
+      ArrayDeque<ProducedTelemetry.Entry> q = waiting[p];
+      if (q.size() >= MAX_WAITING) continue;                // read from Kafka when its turn comes
+      if (q.isEmpty() || q.peekLast().offset() < e.offset()) {
+        q.addLast(e);
+      } else {
+        insertInOrder(q, e);
+      }
+    }
+    drained.clear();
+  }
+
+  /**
+   * A record the consumer read, in its partition's order: appends it to {@code out} unless it was
+   * published already (from its acknowledgement). Returns false when the value is not a readable
+   * record (skipped; a tombstone is skipped silently and counts as readable).
+   */
+  boolean read(int partition, long offset, byte[] value, List<TelemetryRecord> out) {
+    grow(partition);
+    reading[partition] = offset + 1;
+    if (next[partition] >= 0 && offset < next[partition]) return true;
+    next[partition] = offset + 1;
+    ArrayDeque<ProducedTelemetry.Entry> q = waiting[partition];
+    while (!q.isEmpty() && q.peekFirst().offset() < offset) q.pollFirst();
+    ProducedTelemetry.Entry mine = !q.isEmpty() && q.peekFirst().offset() == offset ? q.pollFirst() : null;
+    if (value == null) return true;
+    if (mine != null && mine.describes(value)) {
+      out.add(mine.record());
+      fromEntries++;
+      return true;
+    }
+    TelemetryRecord r = TelemetryRecordReader.read(value, partition, offset);
+    if (r == null) return false;
+    out.add(r);
+    decoded++;
+    return true;
+  }
+
+  /**
+   * Appends, per partition, the acknowledged records that continue what was published without a
+   * gap, and returns where the consumer should go on reading from where those ran ahead of it.
+   */
+  List<Seek> followAcknowledged(List<TelemetryRecord> out) {
+    List<Seek> seeks = null;
+    for (int p = 0; p < next.length; p++) {
+      long n = next[p];
+      if (n < 0) continue;
+      ArrayDeque<ProducedTelemetry.Entry> q = waiting[p];
+      while (!q.isEmpty()) {
+        ProducedTelemetry.Entry e = q.peekFirst();
+        if (e.offset() > n) break;
+        q.pollFirst();
+        if (e.offset() < n) continue;
+        out.add(e.record());
+        fromEntries++;
+        n++;
+      }
+      next[p] = n;
+      if (n > reading[p]) {
+        reading[p] = n;
+        if (seeks == null) seeks = new ArrayList<>();
+        seeks.add(new Seek(p, n));
+      }
+    }
+    produced.published(fromEntries, decoded);
+    fromEntries = 0;
+    decoded = 0;
+    return seeks == null ? List.of() : seeks;
+  }
+
+  /** The consumer no longer reads this partition (a rebalance): start again from its next record. */
+  void forget(int partition) {
+    if (partition >= next.length) return;
+    next[partition] = -1;
+    reading[partition] = -1;
+    waiting[partition].clear();
+  }
+
+  /** The next offset to publish in a partition; -1 when not known yet. */
+  long next(int partition) {
+    return partition < next.length ? next[partition] : -1;
+  }
+
+  private static void insertInOrder(ArrayDeque<ProducedTelemetry.Entry> q, ProducedTelemetry.Entry e) {
+    List<ProducedTelemetry.Entry> later = new ArrayList<>();
+    while (!q.isEmpty() && q.peekLast().offset() > e.offset()) later.add(q.pollLast());
+    if (q.isEmpty() || q.peekLast().offset() < e.offset()) q.addLast(e);   // the same offset twice: keep one
+    for (int i = later.size() - 1; i >= 0; i--) q.addLast(later.get(i));
+  }
+
+  @SuppressWarnings("unchecked")
+  private void grow(int partition) {
+    if (partition < next.length) return;
+    int from = next.length;
+    next = Arrays.copyOf(next, partition + 1);
+    reading = Arrays.copyOf(reading, partition + 1);
+    waiting = Arrays.copyOf(waiting, partition + 1);
+    for (int p = from; p <= partition; p++) {
+      next[p] = -1;
+      reading[p] = -1;
+      waiting[p] = new ArrayDeque<>();
+    }
+  }
+}
