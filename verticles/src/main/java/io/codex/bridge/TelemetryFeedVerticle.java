@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * partition and offset, and {@link FeedSequence} publishes it there, built from what ingest wrote,
  * while the consumer reads (and decodes) the offsets in between, which other nodes wrote, and skips
  * over this node's own. The consumer runs on a thread of its own, so no event loop waits for
- * Kafka; records go to the event loop in batches, at most {@link #BATCHES} in flight.
+ * Kafka; records go to the event loop in batches of at most {@link #BATCH}, at most
+ * {@link #BATCHES} of them waiting there.
  */
 public final class TelemetryFeedVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TelemetryFeedVerticle.class);
@@ -46,6 +47,8 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private static final Duration POLL = Duration.ofMillis(20);
   /** Batches handed to the event loop and not yet published; the feed's thread waits beyond. */
   static final int BATCHES = 4;
+  /** Records in a batch at most: one event-loop task publishes them. */
+  static final int BATCH = 2000;
 
   private final Semaphore batches = new Semaphore(BATCHES);
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -126,11 +129,12 @@ public final class TelemetryFeedVerticle extends VerticleBase {
         log.warn("unreadable telemetry record skipped [partition: {}, offset: {}]", rec.partition(), rec.offset());
       }
     }
-    for (FeedSequence.Seek s : sequence.followAcknowledged(out)) {
+    List<FeedSequence.Seek> seeks = sequence.followAcknowledged(out);
+    for (int from = 0; from < out.size(); from += BATCH) hand(out.subList(from, Math.min(out.size(), from + BATCH)));
+    for (FeedSequence.Seek s : seeks) {
       TopicPartition tp = new TopicPartition(topic, s.partition());
       if (c.assignment().contains(tp)) c.seek(tp, s.offset());
     }
-    if (!out.isEmpty()) hand(out);
   }
 
   /** Publishes a batch on the verticle's event loop, once fewer than {@link #BATCHES} wait there. */
