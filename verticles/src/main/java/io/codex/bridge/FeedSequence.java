@@ -13,17 +13,18 @@ import java.util.List;
  * keeps the next offset to publish. A record is published when its offset is the next one, from
  * whichever source has it first, and exactly once: what the consumer reads below the next offset
  * was published from an acknowledgement, and acknowledgements below it were read. When the
- * acknowledgements run ahead of the consumer, {@link #seeks} says where the consumer should go on
- * from, so that it skips the bytes of records already published instead of fetching and decoding
+ * acknowledgements run ahead of the consumer, {@link #followAcknowledged} says where the consumer
+ * should go on from, so that it skips the bytes of records already published instead of fetching and decoding
  * them a second time; offsets in between that no acknowledgement covers (other nodes' records,
  * or a record not kept) are always read from Kafka.
  *
  * <p>Used by the feed's thread only. Bounded: at most {@link #MAX_WAITING} acknowledged records
- * wait per partition for the consumer to reach them.
+ * (about 30 MB with their values) wait, across partitions, for the consumer to reach an earlier
+ * offset; beyond that a record is not kept, and the consumer reads it from Kafka in its turn.
  */
 final class FeedSequence {
-  /** Acknowledged records kept per partition while an earlier offset is still to be read from Kafka. */
-  static final int MAX_WAITING = 1 << 15;
+  /** Acknowledged records kept, in all, while an earlier offset is still to be read from Kafka. */
+  static final int MAX_WAITING = 1 << 16;
 
   /** Where the consumer should continue reading a partition from. */
   record Seek(int partition, long offset) {}
@@ -36,6 +37,7 @@ final class FeedSequence {
   private long[] reading = new long[0];
   @SuppressWarnings("unchecked")
   private ArrayDeque<ProducedTelemetry.Entry>[] waiting = new ArrayDeque[0];
+  private int waitingCount;
   private int fromEntries;
   private int decoded;
 
@@ -51,11 +53,12 @@ final class FeedSequence {
       grow(p);
       if (next[p] >= 0 && e.offset() < next[p]) continue;   // the consumer read it already
       ArrayDeque<ProducedTelemetry.Entry> q = waiting[p];
-      if (q.size() >= MAX_WAITING) continue;                // read from Kafka when its turn comes
+      if (waitingCount >= MAX_WAITING) continue;            // read from Kafka when its turn comes
       if (q.isEmpty() || q.peekLast().offset() < e.offset()) {
         q.addLast(e);
-      } else {
-        insertInOrder(q, e);
+        waitingCount++;
+      } else if (insertInOrder(q, e)) {
+        waitingCount++;
       }
     }
     drained.clear();
@@ -72,8 +75,8 @@ final class FeedSequence {
     if (next[partition] >= 0 && offset < next[partition]) return true;
     next[partition] = offset + 1;
     ArrayDeque<ProducedTelemetry.Entry> q = waiting[partition];
-    while (!q.isEmpty() && q.peekFirst().offset() < offset) q.pollFirst();
-    ProducedTelemetry.Entry mine = !q.isEmpty() && q.peekFirst().offset() == offset ? q.pollFirst() : null;
+    while (!q.isEmpty() && q.peekFirst().offset() < offset) take(q);
+    ProducedTelemetry.Entry mine = !q.isEmpty() && q.peekFirst().offset() == offset ? take(q) : null;
     if (value == null) return true;
     if (mine != null && mine.describes(value)) {
       out.add(mine.record());
@@ -100,7 +103,7 @@ final class FeedSequence {
       while (!q.isEmpty()) {
         ProducedTelemetry.Entry e = q.peekFirst();
         if (e.offset() > n) break;
-        q.pollFirst();
+        take(q);
         if (e.offset() < n) continue;
         out.add(e.record());
         fromEntries++;
@@ -124,6 +127,7 @@ final class FeedSequence {
     if (partition >= next.length) return;
     next[partition] = -1;
     reading[partition] = -1;
+    waitingCount -= waiting[partition].size();
     waiting[partition].clear();
   }
 
@@ -132,11 +136,24 @@ final class FeedSequence {
     return partition < next.length ? next[partition] : -1;
   }
 
-  private static void insertInOrder(ArrayDeque<ProducedTelemetry.Entry> q, ProducedTelemetry.Entry e) {
+  private ProducedTelemetry.Entry take(ArrayDeque<ProducedTelemetry.Entry> q) {
+    waitingCount--;
+    return q.pollFirst();
+  }
+
+  /** Inserts {@code e} in offset order; false when an entry of that offset is there already. */
+  private static boolean insertInOrder(ArrayDeque<ProducedTelemetry.Entry> q, ProducedTelemetry.Entry e) {
     List<ProducedTelemetry.Entry> later = new ArrayList<>();
     while (!q.isEmpty() && q.peekLast().offset() > e.offset()) later.add(q.pollLast());
-    if (q.isEmpty() || q.peekLast().offset() < e.offset()) q.addLast(e);   // the same offset twice: keep one
+    boolean added = q.isEmpty() || q.peekLast().offset() < e.offset();
+    if (added) q.addLast(e);
     for (int i = later.size() - 1; i >= 0; i--) q.addLast(later.get(i));
+    return added;
+  }
+
+  /** Acknowledged records waiting for the consumer to reach an earlier offset. */
+  int waiting() {
+    return waitingCount;
   }
 
   @SuppressWarnings("unchecked")

@@ -158,16 +158,21 @@ class FeedSequenceTest {
   }
 
   @Test
-  void atMostABoundedNumberOfAcknowledgementsWaitForAGap() {
+  void atMostABoundedNumberOfAcknowledgementsWaitAcrossPartitions() {
     sequence.read(0, 0, record("other").value(), out);
-    TelemetryParser.Parsed r = record("mine");
-    for (int i = 0; i < FeedSequence.MAX_WAITING + 5; i++) {
-      ack(0, 2 + i, ProducedTelemetryTest.parse("{'deviceId':'mine','timestamp':1,'sensorType':'t','payload':{}}").get(0));
+    sequence.read(1, 0, record("other").value(), out);
+    for (int i = 0; i < FeedSequence.MAX_WAITING + 6; i++) {
+      ack(i % 2, 2 + i / 2, ProducedTelemetryTest.parse("{'deviceId':'mine','timestamp':1,'sensorType':'t','payload':{}}").get(0));
       if (i % 1000 == 0) sequence.acknowledgements();
     }
     sequence.acknowledgements();
-    sequence.read(0, 1, r.value(), out);   // the gap, read
-    assertThat(sequence.followAcknowledged(out)).containsExactly(new FeedSequence.Seek(0, 2 + FeedSequence.MAX_WAITING));
-    assertThat(out).hasSize(2 + FeedSequence.MAX_WAITING);
+    assertThat(sequence.waiting()).as("offset 1 of both partitions is still to be read").isEqualTo(FeedSequence.MAX_WAITING);
+    sequence.read(0, 1, record("other-1").value(), out);
+    sequence.read(1, 1, record("other-1").value(), out);
+    int half = FeedSequence.MAX_WAITING / 2;
+    assertThat(sequence.followAcknowledged(out)).as("the rest is read from Kafka")
+        .containsExactly(new FeedSequence.Seek(0, 2 + half), new FeedSequence.Seek(1, 2 + half));
+    assertThat(out).hasSize(4 + FeedSequence.MAX_WAITING);
+    assertThat(sequence.waiting()).isZero();
   }
 }
