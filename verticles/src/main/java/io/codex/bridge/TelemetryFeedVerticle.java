@@ -3,7 +3,6 @@ package io.codex.bridge;
 import io.codex.codecs.Addresses;
 import io.codex.codecs.TelemetryRecord;
 import io.codex.config.ConfigReader;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +56,6 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private ProducedTelemetry produced;
   private FeedSequence sequence;
-  private Context feedContext;
   private EventBus eventBus;
 
   @Override
@@ -74,7 +73,6 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     produced = ProducedTelemetry.of(vertx);
     produced.open();
     sequence = new FeedSequence(produced);
-    feedContext = context;
     eventBus = vertx.eventBus();
     String topic = kafka.topic(Topic.TELEMETRY);
     // created here, so that a configuration Kafka refuses fails the deployment; used on its thread only
@@ -131,9 +129,11 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     }
     List<FeedSequence.Seek> seeks = sequence.followAcknowledged(out);
     for (int from = 0; from < out.size(); from += BATCH) hand(out.subList(from, Math.min(out.size(), from + BATCH)));
+    if (seeks.isEmpty()) return;
+    Set<TopicPartition> assigned = c.assignment();
     for (FeedSequence.Seek s : seeks) {
       TopicPartition tp = new TopicPartition(topic, s.partition());
-      if (c.assignment().contains(tp)) c.seek(tp, s.offset());
+      if (assigned.contains(tp)) c.seek(tp, s.offset());
     }
   }
 
@@ -142,7 +142,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     while (!batches.tryAcquire(100, TimeUnit.MILLISECONDS)) {
       if (!running) return;
     }
-    feedContext.runOnContext(v -> {
+    context.runOnContext(v -> {
       try {
         for (TelemetryRecord r : records) eventBus.publish(Addresses.TELEMETRY_RECEIVED, r, LOCAL);
       } finally {
