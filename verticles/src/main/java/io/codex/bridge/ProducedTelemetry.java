@@ -31,23 +31,21 @@ public final class ProducedTelemetry implements Shareable {
   private static final String KEY = "produced-telemetry";
 
   /**
-   * A record as ingest produced it: its value, where each text field sits in it, and its
-   * location, then the position Kafka acknowledged it at; enough for the feed to build the
-   * {@link TelemetryRecord} that decoding the value would give, without decoding it. Holds the
-   * value array ingest made (no copy) from the send to the feed's publication, a few milliseconds.
+   * A record as ingest produced it: its value, the texts ingest wrote in it, where the payload
+   * sits in it, and its location, then the position Kafka acknowledged it at; enough for the feed
+   * to build the {@link TelemetryRecord} that decoding the value would give, without decoding it.
+   * Holds the value array and the strings ingest made (no copies) from the send to the feed's
+   * publication, a few milliseconds.
    */
   public static final class Entry {
     private final long idLow;
     private final byte[] value;
     private final int idAt;
-    private final int deviceIdAt;
-    private final int deviceIdEnd;
-    private final int timestampAt;
-    private final int timestampEnd;
-    private final int receivedAtAt;
-    private final int receivedAtEnd;
-    private final int sensorTypeAt;
-    private final int sensorTypeEnd;
+    private final String id;
+    private final String deviceId;
+    private final String timestamp;
+    private final String receivedAt;
+    private final String sensorType;
     private final int payloadAt;
     private final int payloadEnd;
     private final double lat;
@@ -59,28 +57,24 @@ public final class ProducedTelemetry implements Shareable {
     private long offset = -1;
 
     /**
-     * @param id      the record's id, written at {@code at[0]} as its 36-character text
-     * @param value   the record's Kafka value
-     * @param at      where id, deviceId, timestamp, receivedAt and sensorType (ASCII, no escapes)
-     *                and the payload start and end in the value: {id, deviceId, deviceId end,
-     *                timestamp, timestamp end, receivedAt, receivedAt end, sensorType, sensorType
-     *                end, payload, payload end}
+     * @param uuid    the record's id, written at {@code idAt} as its 36-character text {@code id}
+     * @param value   the record's Kafka value, which has {@code id}, {@code deviceId},
+     *                {@code timestamp}, {@code receivedAt} and {@code sensorType} as written (ASCII,
+     *                no escapes) and the payload at [{@code payloadAt}, {@code payloadEnd})
      * @param lat     NaN without a location, as {@code lon}; {@code alt} NaN without altitude
      */
-    public Entry(java.util.UUID id, byte[] value, int[] at, double lat, double lon, double alt, String correlationId) {
-      this.idLow = id.getLeastSignificantBits();
+    public Entry(java.util.UUID uuid, String id, String deviceId, String timestamp, String receivedAt, String sensorType,
+        byte[] value, int idAt, int payloadAt, int payloadEnd, double lat, double lon, double alt, String correlationId) {
+      this.idLow = uuid.getLeastSignificantBits();
       this.value = value;
-      this.idAt = at[0];
-      this.deviceIdAt = at[1];
-      this.deviceIdEnd = at[2];
-      this.timestampAt = at[3];
-      this.timestampEnd = at[4];
-      this.receivedAtAt = at[5];
-      this.receivedAtEnd = at[6];
-      this.sensorTypeAt = at[7];
-      this.sensorTypeEnd = at[8];
-      this.payloadAt = at[9];
-      this.payloadEnd = at[10];
+      this.idAt = idAt;
+      this.id = id;
+      this.deviceId = deviceId;
+      this.timestamp = timestamp;
+      this.receivedAt = receivedAt;
+      this.sensorType = sensorType;
+      this.payloadAt = payloadAt;
+      this.payloadEnd = payloadEnd;
       this.lat = lat;
       this.lon = lon;
       this.alt = alt;
@@ -116,16 +110,10 @@ public final class ProducedTelemetry implements Shareable {
 
     /** The record, at a Kafka position. */
     public TelemetryRecord record(int partition, long offset) {
-      byte[] b = value;
-      return new TelemetryRecord(ascii(b, idAt, idAt + 36), ascii(b, deviceIdAt, deviceIdEnd),
-          ascii(b, timestampAt, timestampEnd), ascii(b, receivedAtAt, receivedAtEnd),
-          ascii(b, sensorTypeAt, sensorTypeEnd), new String(b, payloadAt, payloadEnd - payloadAt, StandardCharsets.UTF_8),
+      return new TelemetryRecord(id, deviceId, timestamp, receivedAt, sensorType,
+          new String(value, payloadAt, payloadEnd - payloadAt, StandardCharsets.UTF_8),
           Double.isNaN(lat) ? null : lat, Double.isNaN(lon) ? null : lon, Double.isNaN(alt) ? null : alt, correlationId,
           partition, offset);
-    }
-
-    private static String ascii(byte[] b, int from, int to) {
-      return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /** {@code n} lowercase hex digits as a number; -1 when one is not. */

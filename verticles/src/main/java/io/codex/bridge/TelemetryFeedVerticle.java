@@ -121,7 +121,8 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private void poll(KafkaConsumer<byte[], byte[]> c, String topic) throws InterruptedException {
     ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
     sequence.acknowledgements();
-    List<TelemetryRecord> out = new ArrayList<>(polled.count() + 256);
+    // what was read, and the acknowledged records that may follow it
+    List<TelemetryRecord> out = new ArrayList<>(polled.count() + sequence.waiting());
     for (ConsumerRecord<byte[], byte[]> rec : polled) {
       if (!sequence.read(rec.partition(), rec.offset(), rec.value(), out)) {
         log.warn("unreadable telemetry record skipped [partition: {}, offset: {}]", rec.partition(), rec.offset());

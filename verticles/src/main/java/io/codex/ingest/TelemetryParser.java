@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.codex.api.Problem;
 import io.codex.bridge.ProducedTelemetry;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -230,19 +231,12 @@ public final class TelemetryParser {
     java.util.UUID uuid = uuidV7();
     String id = uuid.toString();
     Out o = Out.scratch();
-    int[] marks = new int[11];
-    marks[0] = o.raw("{\"id\":\"").len;
-    marks[1] = o.raw(id).raw("\",\"deviceId\":\"").len;
-    marks[2] = o.raw(deviceId).len;
-    marks[3] = o.raw("\",\"timestamp\":\"").len;
-    marks[4] = o.raw(timestamp).len;
-    marks[5] = o.raw("\",\"receivedAt\":\"").len;
-    marks[6] = o.raw(received).len;
-    marks[7] = o.raw("\",\"sensorType\":\"").len;
-    marks[8] = o.raw(sensorType).len;
-    marks[9] = o.raw("\",\"payload\":").len;
+    int idAt = o.raw("{\"id\":\"").len;
+    o.raw(id).raw("\",\"deviceId\":\"").raw(deviceId).raw("\",\"timestamp\":\"").raw(timestamp)
+        .raw("\",\"receivedAt\":\"").raw(received).raw("\",\"sensorType\":\"").raw(sensorType).raw("\",\"payload\":");
+    int payloadFrom = o.len;
     o.write(body, payloadStart, payloadEnd - payloadStart);
-    marks[10] = o.len;
+    int payloadTo = o.len;
     if (hasLocation) {
       o.raw(",\"location\":{\"lat\":").number(lat, body, numbers, 0).raw(",\"lon\":").number(lon, body, numbers, 2);
       if (alt != null) o.raw(",\"alt\":").number(alt, body, numbers, 4);
@@ -256,8 +250,9 @@ public final class TelemetryParser {
     }
     o.raw("}");
     byte[] value = o.toByteArray();
-    ProducedTelemetry.Entry feed = new ProducedTelemetry.Entry(uuid, value, marks, hasLocation ? lat : Double.NaN,
-        hasLocation ? lon : Double.NaN, hasLocation && alt != null ? alt : Double.NaN, correlationId);
+    ProducedTelemetry.Entry feed = new ProducedTelemetry.Entry(uuid, id, deviceId, timestamp, received, sensorType, value,
+        idAt, payloadFrom, payloadTo, hasLocation ? lat : Double.NaN, hasLocation ? lon : Double.NaN,
+        hasLocation && alt != null ? alt : Double.NaN, correlationId);
     return new Parsed(id, deviceId, sensorType, timestamp, value, at, feed);
   }
 
@@ -448,7 +443,16 @@ public final class TelemetryParser {
     /** Enough for most records; a longer one grows the buffer, which is dropped after it beyond {@link #KEPT}. */
     private static final int INITIAL = 1024;
     private static final int KEPT = 16 * 1024;
-    private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(INITIAL));
+    /**
+     * Netty's thread-local: on the event loops (Netty's own threads) an indexed slot, where the
+     * JDK's ThreadLocal probes a hash table that Netty's and Vert.x's thread-locals crowd.
+     */
+    private static final FastThreadLocal<Out> SCRATCH = new FastThreadLocal<>() {
+      @Override
+      protected Out initialValue() {
+        return new Out(INITIAL);
+      }
+    };
 
     private byte[] buf;
     private int len;
