@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import io.codex.api.ApiConfig;
 import io.codex.api.ApiVerticle;
+import io.codex.api.NodeMetrics;
 import io.codex.api.Status;
 import io.codex.bridge.KafkaSettings;
 import io.codex.bridge.TopicAdmin;
@@ -23,7 +24,6 @@ import io.codex.ingest.MqttIngestVerticle;
 import io.codex.livemap.LiveMapConfig;
 import io.codex.livemap.LiveMapVerticle;
 import io.codex.security.DeviceRegistryVerticle;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -35,7 +35,6 @@ import io.codex.bridge.Topic;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -60,6 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class Platform implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Platform.class);
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
+  private static final java.util.concurrent.atomic.AtomicInteger REGISTRIES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final JsonObject config;
   private final LaunchSettings launch;
@@ -71,6 +71,8 @@ public final class Platform implements AutoCloseable {
   private final io.vertx.core.transport.Transport transport;
   private SharedProducer producer;
   private KafkaClientMetrics producerMetrics;
+  /** This node's meter registry (what GET /metrics serves), its own even when nodes share a JVM (tests). */
+  private final String registryName = "codex-" + REGISTRIES.incrementAndGet();
   private final List<String> deployments = new ArrayList<>();
 
   private Platform(JsonObject config, LaunchSettings launch, io.vertx.core.transport.Transport transport,
@@ -162,11 +164,8 @@ public final class Platform implements AutoCloseable {
       await(admin.ensureTopics(), "creating the Kafka topics at " + kafka.bootstrapServers());
     }
     producer = SharedProducer.create(vertx, kafka);
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
-    if (registry != null) {
-      producerMetrics = new KafkaClientMetrics(producer.raw());
-      producerMetrics.bindTo(registry);
-    }
+    producerMetrics = new KafkaClientMetrics(producer.raw());
+    producerMetrics.bindTo(NodeMetrics.registry(vertx));
     producer.warmUp(java.util.Arrays.stream(Topic.values()).map(kafka::topic).toList(), STEP_TIMEOUT);
     // in stages, each stage's verticles side by side: the replicas (state every node holds) and the
     // live map first — the map subscribes to the feed before the feed starts — then the feed, then
@@ -188,8 +187,15 @@ public final class Platform implements AutoCloseable {
   }
 
   private Vertx createVertx() throws Exception {
+    Vertx vertx = buildVertx();
+    NodeMetrics.name(vertx, registryName);
+    return vertx;
+  }
+
+  private Vertx buildVertx() throws Exception {
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
+        .setRegistryName(registryName)
         .setJvmMetricsEnabled(true)
         // per-message event-bus meters cost a registry lookup for every record of the live feed
         .setDisabledMetricsCategories(io.codex.config.ConfigReader.of(config).section("metrics").bool("eventBus", false)

@@ -1,12 +1,11 @@
 package io.codex.bridge;
 
+import io.codex.api.NodeMetrics;
 import io.codex.codecs.TelemetryRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -149,8 +148,7 @@ public final class ProducedTelemetry implements Shareable {
   /** The node's instance. */
   public static ProducedTelemetry of(Vertx vertx) {
     return (ProducedTelemetry) vertx.sharedData().getLocalMap("codex.bridge").computeIfAbsent(KEY, k -> {
-      MeterRegistry r = BackendRegistries.getDefaultNow();
-      return new ProducedTelemetry(r != null ? r : new SimpleMeterRegistry());
+      return new ProducedTelemetry(NodeMetrics.registry(vertx));
     });
   }
 

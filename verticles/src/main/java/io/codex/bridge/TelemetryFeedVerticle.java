@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>The records this node produced are not read back: Kafka's acknowledgement gives each its
  * partition and offset, and {@link FeedSequence} publishes it there, built from what ingest wrote,
  * while the consumer reads (and decodes) the offsets in between, which other nodes wrote, and skips
- * over this node's own. The consumer runs on a thread of its own, so no event loop waits for
- * Kafka; records go to the event loop in batches of at most {@link #BATCH}, at most
- * {@link #BATCHES} of them waiting there.
+ * over this node's own. With {@code feed.readOwnRecords: true} it reads them back like any other.
+ * The consumer runs on a thread of its own, so no event loop waits for Kafka; records go to the
+ * event loop in batches of at most {@link #BATCH}, at most {@link #BATCHES} of them waiting there.
  */
 public final class TelemetryFeedVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TelemetryFeedVerticle.class);
@@ -55,6 +55,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private volatile boolean running = true;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private ProducedTelemetry produced;
+  private boolean readOwnRecords;
   private FeedSequence sequence;
   private EventBus eventBus;
 
@@ -62,16 +63,20 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   public Future<?> start() {
     KafkaSettings kafka = KafkaSettings.from(config());
     String nodeId = ConfigReader.of(config()).section("node").requiredString("id");
+    boolean readOwnRecords = ConfigReader.of(config()).section("feed").bool("readOwnRecords", false);
     Map<String, Object> props = new HashMap<>(kafka.consumerConfig("codex-feed-" + nodeId));
-    // a poll parses at most this many records before the feed can skip what it published already
-    props.put("max.poll.records", "100");
+    // a poll parses at most this many records before the feed can skip what it published already;
+    // reading every record back, there is nothing to skip
+    props.put("max.poll.records", readOwnRecords ? "1000" : "100");
     // under load, fewer and fuller fetches (the broker shares the node's CPU); idle, at most 100 ms late
     props.put("fetch.min.bytes", "65536");
     props.put("fetch.max.wait.ms", "100");
     props.remove("key.deserializer");
     props.remove("value.deserializer");
     produced = ProducedTelemetry.of(vertx);
-    produced.open();
+    // reading its own records back, the feed takes no acknowledgements, and none are kept for it
+    if (!readOwnRecords) produced.open();
+    this.readOwnRecords = readOwnRecords;
     sequence = new FeedSequence(produced);
     eventBus = vertx.eventBus();
     String topic = kafka.topic(Topic.TELEMETRY);
@@ -165,7 +170,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     running = false;
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) c.wakeup();
-    if (produced != null) produced.close();
+    if (produced != null && !readOwnRecords) produced.close();
     return Future.fromCompletionStage(stopped.orTimeout(30, TimeUnit.SECONDS), context)
         .onFailure(t -> log.warn("telemetry feed did not stop within 30 s"))
         .otherwiseEmpty();

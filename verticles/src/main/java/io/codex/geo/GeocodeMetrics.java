@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +28,8 @@ final class GeocodeMetrics {
   private final Counter cacheHits;
   private final Counter cacheMisses;
 
-  GeocodeMetrics() {
-    MeterRegistry r = BackendRegistries.getDefaultNow();
-    this.registry = r != null ? r : new SimpleMeterRegistry();
+  GeocodeMetrics(MeterRegistry registry) {
+    this.registry = registry;
     cacheHits = keep(Counter.builder("codex.geocode.cache").description("geocoding answers served from the cache (hit) or not (miss)")
         .tag("result", "hit").register(registry));
     cacheMisses = keep(Counter.builder("codex.geocode.cache").description("geocoding answers served from the cache (hit) or not (miss)")

@@ -77,12 +77,13 @@ public final class GeocodeService implements Shareable {
   private final List<Link> chain = new ArrayList<>();
   private final Cache<String, Answer> cache;
   private final CallerRateLimit rateLimit;
-  private final GeocodeMetrics metrics = new GeocodeMetrics();
+  private final GeocodeMetrics metrics;
   private int refs;
   private boolean closed;
 
   GeocodeService(Vertx vertx, GeocodeConfig cfg, List<GeocodeProvider> providers, Ticker ticker) {
     this.cfg = cfg;
+    this.metrics = new GeocodeMetrics(io.codex.api.NodeMetrics.registry(vertx));
     for (GeocodeProvider p : providers) chain.add(new Link(vertx, p));
     // bounded by places, not answers: an answer may hold 1 or 50 of them
     this.cache = cfg.cache().maxPlaces() == 0 || cfg.cache().ttl().isZero() ? null : Caffeine.newBuilder()

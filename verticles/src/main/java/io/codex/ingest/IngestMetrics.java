@@ -1,13 +1,12 @@
 package io.codex.ingest;
 
+import io.codex.api.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Ingest meters, named by what they measure; one set per node. */
@@ -40,8 +39,7 @@ public final class IngestMetrics implements Shareable {
 
   public static IngestMetrics shared(Vertx vertx, InflightLimiter limiter) {
     return (IngestMetrics) vertx.sharedData().<String, Object>getLocalMap("codex.ingest").computeIfAbsent("metrics", k -> {
-      MeterRegistry r = BackendRegistries.getDefaultNow();
-      return new IngestMetrics(r != null ? r : new SimpleMeterRegistry(), limiter);
+      return new IngestMetrics(NodeMetrics.registry(vertx), limiter);
     });
   }
 

@@ -1,12 +1,11 @@
 package io.codex.livemap;
 
+import io.codex.api.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,8 +31,7 @@ final class LiveMapMetrics implements Shareable {
 
   static LiveMapMetrics shared(Vertx vertx) {
     return (LiveMapMetrics) vertx.sharedData().<String, Object>getLocalMap("codex.livemap").computeIfAbsent("metrics", k -> {
-      MeterRegistry r = BackendRegistries.getDefaultNow();
-      return new LiveMapMetrics(r != null ? r : new SimpleMeterRegistry(), LatestPositions.shared(vertx));
+      return new LiveMapMetrics(NodeMetrics.registry(vertx), LatestPositions.shared(vertx));
     });
   }
 

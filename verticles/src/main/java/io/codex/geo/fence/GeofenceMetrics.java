@@ -1,12 +1,11 @@
 package io.codex.geo.fence;
 
+import io.codex.api.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.micrometer.backends.BackendRegistries;
 
 /** Geofence meters, one set per node: positions evaluated here, exact fence tests, transitions, fences held. */
 final class GeofenceMetrics implements Shareable {
@@ -36,8 +35,7 @@ final class GeofenceMetrics implements Shareable {
 
   static GeofenceMetrics shared(Vertx vertx) {
     return (GeofenceMetrics) vertx.sharedData().<String, Object>getLocalMap("codex.geofences").computeIfAbsent("metrics", k -> {
-      MeterRegistry r = BackendRegistries.getDefaultNow();
-      return new GeofenceMetrics(r != null ? r : new SimpleMeterRegistry(), GeofenceRegistry.shared(vertx));
+      return new GeofenceMetrics(NodeMetrics.registry(vertx), GeofenceRegistry.shared(vertx));
     });
   }
 
