@@ -8,8 +8,9 @@ import io.vertx.micrometer.backends.BackendRegistries;
 /**
  * The node's meter registry, the one {@code GET /metrics} serves. Each node's Vert.x instance has
  * a registry of its own, named when the node starts, so that two nodes in one JVM (as in the
- * tests) do not add up each other's counters, and a node started after another stopped does not
- * inherit its counts.
+ * tests) keep their meters apart: in one shared registry their counters added up, and a gauge
+ * registered by the second node was the first node's (Micrometer returns the meter already
+ * registered under the same name and tags).
  */
 public final class NodeMetrics {
   private static final String MAP = "codex.node";
