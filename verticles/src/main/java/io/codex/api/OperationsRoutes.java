@@ -37,8 +37,9 @@ public final class OperationsRoutes {
     routes.add(HttpMethod.GET, "/health/live", Access.PUBLIC,
         ctx -> Json.send(ctx, 200, new JsonObject().put("status", "UP")));
     routes.add(HttpMethod.GET, "/health/ready", Access.PUBLIC, this::ready);
-    routes.add(HttpMethod.GET, "/metrics", Access.PUBLIC, NodeMetrics.registryName(vertx) != null
-        ? PrometheusScrapingHandler.create(NodeMetrics.registryName(vertx)) : PrometheusScrapingHandler.create());
+    String registry = NodeMetrics.registryName(vertx);
+    routes.add(HttpMethod.GET, "/metrics", Access.PUBLIC,
+        registry != null ? PrometheusScrapingHandler.create(registry) : PrometheusScrapingHandler.create());
     routes.add(HttpMethod.GET, "/openapi.yaml", Access.PUBLIC, ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml; charset=utf-8").end(openApi));
     routes.add(HttpMethod.GET, "/docs", Access.PUBLIC, ctx -> ctx.response()

@@ -63,7 +63,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   public Future<?> start() {
     KafkaSettings kafka = KafkaSettings.from(config());
     String nodeId = ConfigReader.of(config()).section("node").requiredString("id");
-    boolean readOwnRecords = ConfigReader.of(config()).section("feed").bool("readOwnRecords", false);
+    readOwnRecords = ConfigReader.of(config()).section("feed").bool("readOwnRecords", false);
     Map<String, Object> props = new HashMap<>(kafka.consumerConfig("codex-feed-" + nodeId));
     // a poll parses at most this many records before the feed can skip what it published already;
     // reading every record back, there is nothing to skip
@@ -76,7 +76,6 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     produced = ProducedTelemetry.of(vertx);
     // reading its own records back, the feed takes no acknowledgements, and none are kept for it
     if (!readOwnRecords) produced.open();
-    this.readOwnRecords = readOwnRecords;
     sequence = new FeedSequence(produced);
     eventBus = vertx.eventBus();
     String topic = kafka.topic(Topic.TELEMETRY);
