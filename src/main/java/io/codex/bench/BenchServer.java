@@ -124,20 +124,65 @@ final class BenchServer implements AutoCloseable {
 
   /** CPU time (ms) of the threads of {@code pid} whose name (as /proc shows it: 15 characters at most) matches. */
   static long threadCpuMillis(long pid, java.util.function.Predicate<String> name) {
-    long sum = 0;
+    Map<String, Long> byGroup = threadCpuMillisByGroup(pid, n -> name.test(n) ? "yes" : "no");
+    return byGroup == null ? -1 : byGroup.getOrDefault("yes", 0L);
+  }
+
+  /**
+   * CPU time (ms) so far of the server's threads by what they do: its event loops, Kafka's
+   * producer I/O thread, the embedded broker's request path, the live feed's consumer, GC, the JIT
+   * compiler, and the rest ({@link #threadGroup}). Empty when unknown. A thread that ends between
+   * two readings takes its time with it.
+   */
+  Map<String, Long> cpuMillisByThreadGroup() {
+    Map<String, Long> m = threadCpuMillisByGroup(process.pid(), BenchServer::threadGroup);
+    return m == null ? Map.of() : m;
+  }
+
+  /** The group of {@link #cpuMillisByThreadGroup} a server thread belongs to, by its name as /proc shows it. */
+  static String threadGroup(String name) {
+    if (name.startsWith("vert.x-eventloo")) return "event loops";
+    if (name.startsWith("kafka-producer-")) return "Kafka producer";
+    if (name.startsWith("data-plane-kafk")) return "broker";
+    if (name.startsWith("codex-telemetry")) return "live feed";
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ")) return "GC";
+    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) return "JIT";
+    return "other";
+  }
+
+  /** CPU time (ms) of the threads of {@code pid}, summed by {@code group} of their names; null when unknown. */
+  static Map<String, Long> threadCpuMillisByGroup(long pid, java.util.function.Function<String, String> group) {
+    Map<String, Long> sums = new java.util.HashMap<>();
     try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks) {
         try {
           String stat = Files.readString(task.resolve("stat"));
-          if (name.test(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) sum += statMillis(stat);
+          sums.merge(group.apply(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))), statMillis(stat), Long::sum);
         } catch (IOException | RuntimeException ended) {
           // the thread ended while listed
         }
       }
-      return sum;
+      return sums;
     } catch (IOException e) {
-      return -1;
+      return null;
     }
+  }
+
+  /**
+   * {@code (server CPU by thread: event loops 58 %, …)}: each group's share of what the server's
+   * threads used between two readings of {@link #cpuMillisByThreadGroup}, largest first (groups
+   * that used nothing left out); "" when unknown.
+   */
+  static String cpuSplit(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> used = new java.util.HashMap<>();
+    after.forEach((g, ms) -> used.put(g, Math.max(0, ms - before.getOrDefault(g, 0L))));
+    long total = used.values().stream().mapToLong(Long::longValue).sum();
+    if (total <= 0) return "";
+    StringBuilder b = new StringBuilder("(server CPU by thread: ");
+    used.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> b.append(e.getKey()).append(' ').append(Math.round(e.getValue() * 100.0 / total)).append(" %, "));
+    return b.substring(0, b.length() - 2) + ")";
   }
 
   /** user + system time of a /proc stat line, in ms. */

@@ -53,6 +53,7 @@ final class IngestBench {
   private final Map<String, Double> ackMeanMs = new java.util.HashMap<>();
   private long cpuAtStart = -1;
   private long jitAtStart = -1;
+  private Map<String, Long> threadsAtStart = Map.of();
   /** The host's steal since the scenario started (see {@link StolenTime}). */
   private StolenTime stolenSince = StolenTime.start();
   private long ownCpuAtStart;
@@ -328,6 +329,7 @@ final class IngestBench {
     ownCpuAtStart = ownCpuMillis();
     cpuAtStart = server.cpuMillis();
     jitAtStart = server.compilerCpuMillis();
+    threadsAtStart = server.cpuMillisByThreadGroup();
     stolenSince = StolenTime.start();
   }
 
@@ -353,6 +355,8 @@ final class IngestBench {
     String line = r.line(extra + "  server-rss=" + server.rssMb() + "MB" + stolenSince.since());
     out.add(line);
     System.out.println(line);
+    String split = BenchServer.cpuSplit(threadsAtStart, server.cpuMillisByThreadGroup());
+    if (!split.isEmpty()) System.out.println("  " + split);
   }
 
   /**

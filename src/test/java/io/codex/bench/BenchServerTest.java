@@ -33,6 +33,36 @@ class BenchServerTest {
   }
 
   @Test
+  void groupsTheServersThreadsByWhatTheyDo() {
+    // names as /proc shows them: cut to 15 characters
+    assertThat(BenchServer.threadGroup("vert.x-eventloo")).isEqualTo("event loops");
+    assertThat(BenchServer.threadGroup("kafka-producer-")).isEqualTo("Kafka producer");
+    assertThat(BenchServer.threadGroup("data-plane-kafk")).isEqualTo("broker");
+    assertThat(BenchServer.threadGroup("codex-telemetry")).isEqualTo("live feed");
+    assertThat(BenchServer.threadGroup("GC Thread#1")).isEqualTo("GC");
+    assertThat(BenchServer.threadGroup("G1 Refine#0")).isEqualTo("GC");
+    assertThat(BenchServer.threadGroup("C2 CompilerThre")).isEqualTo("JIT");
+    assertThat(BenchServer.threadGroup("codex-geofence-")).isEqualTo("other");
+  }
+
+  @Test
+  void splitsTheCpuUsedBetweenTwoReadingsLargestFirst() {
+    Map<String, Long> before = Map.of("event loops", 1000L, "broker", 500L, "GC", 100L);
+    Map<String, Long> after = Map.of("event loops", 1600L, "broker", 700L, "GC", 100L, "live feed", 200L);
+    assertThat(BenchServer.cpuSplit(before, after))
+        .isEqualTo("(server CPU by thread: event loops 60 %, broker 20 %, live feed 20 %)");
+    assertThat(BenchServer.cpuSplit(after, after)).as("nothing used").isEmpty();
+  }
+
+  @Test
+  void splitsThisJvmsOwnThreads() throws Exception {
+    Map<String, Long> m = BenchServer.threadCpuMillisByGroup(ProcessHandle.current().pid(), BenchServer::threadGroup);
+    assertThat(m).containsKey("other");
+    assertThat(m.values().stream().mapToLong(Long::longValue).sum()).isPositive()
+        .isLessThanOrEqualTo(BenchServer.cpuMillis(ProcessHandle.current().pid()));
+  }
+
+  @Test
   void startsTheServerWithTheJvmSettingsRunWouldTakeFromTheEnvironment() {
     assertThat(BenchServer.runJvmFlags(Map.of())).contains("-Xmx512m", "-XX:+UseG1GC").doesNotContain("-Xlog:gc");
     assertThat(BenchServer.runJvmFlags(Map.of("CODEX_JVM_MAX_HEAP", "1g", "CODEX_JVM_OPTIONS", "-Xlog:gc -XX:+AlwaysPreTouch")))
