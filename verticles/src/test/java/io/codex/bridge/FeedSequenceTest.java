@@ -57,7 +57,8 @@ class FeedSequenceTest {
         .containsExactly(new FeedSequence.Seek(0, 13));
     assertThat(published()).containsExactly("other@0:10", "mine-a@0:11", "mine-b@0:12");
 
-    // a fetch made before the seek returns them all the same: not published twice
+    // should the consumer return them all the same, they are not published twice (Kafka's consumer
+    // drops a fetch made for a position it has left, but the sequence does not rely on that)
     sequence.read(0, 11, record("mine-a").value(), out);
     sequence.read(0, 12, record("mine-b").value(), out);
     sequence.read(0, 13, record("other-2").value(), out);
