@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts the live feed's records in Kafka order, partition by partition, from two sources: the
@@ -21,8 +23,12 @@ import java.util.List;
  * <p>Used by the feed's thread only. Bounded: at most {@link #MAX_WAITING} acknowledged records
  * (about 30 MB with their values) wait, across partitions, for the consumer to reach an earlier
  * offset; beyond that a record is not kept, and the consumer reads it from Kafka in its turn.
+ *
+ * <p>Should a partition's log start again below what was published (the topic recreated), the
+ * consumer's offset reset takes it back, and publishing goes on from there ({@link #restart}).
  */
 final class FeedSequence {
+  private static final Logger log = LoggerFactory.getLogger(FeedSequence.class);
   /** Acknowledged records kept, in all, while an earlier offset is still to be read from Kafka. */
   static final int MAX_WAITING = 1 << 16;
 
@@ -71,6 +77,7 @@ final class FeedSequence {
    */
   boolean read(int partition, long offset, byte[] value, List<TelemetryRecord> out) {
     grow(partition);
+    if (offset < reading[partition]) restart(partition, offset);
     reading[partition] = offset + 1;
     if (next[partition] >= 0 && offset < next[partition]) return true;
     next[partition] = offset + 1;
@@ -120,6 +127,21 @@ final class FeedSequence {
     fromEntries = 0;
     decoded = 0;
     return seeks == null ? List.of() : seeks;
+  }
+
+  /**
+   * The consumer went back to an offset below where it was reading: Kafka's consumer does that only
+   * when the partition's log started again (the topic deleted and created anew, or truncated) and
+   * its offset reset put it there; a fetch made for a position it has left is dropped, never
+   * returned. The log's new records are published from there on; the acknowledgements still waiting
+   * were for the old log (the new log's are read from Kafka in their turn).
+   */
+  private void restart(int partition, long offset) {
+    log.warn("telemetry feed: partition {} went back from offset {} to {} (the topic was recreated or its log truncated); "
+        + "publishing its records from there", partition, reading[partition], offset);
+    next[partition] = offset;
+    waitingCount -= waiting[partition].size();
+    waiting[partition].clear();
   }
 
   /** The consumer no longer reads this partition (a rebalance): start again from its next record. */

@@ -6,6 +6,9 @@ import io.codex.codecs.TelemetryRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 
 /**
  * The latest known state of one device on the map: its newest telemetry record, at its newest
@@ -47,11 +50,26 @@ final class Position {
 
   /**
    * Whether {@code r} is this very record, or older than it: Kafka keeps one device's records in
-   * one partition, so within a partition the offset orders them.
+   * one partition, so within a partition the offset orders them (a live map instance that lags
+   * behind another offers records the other has applied already). Unless the partition's log
+   * started again (the topic deleted and created anew): then a lower offset is a newer record, and
+   * Codex received it after this one.
    */
   boolean supersedes(TelemetryRecord r) {
     if (recordId != null && recordId.equals(r.id())) return true;
-    return partition >= 0 && partition == r.partition() && offset >= 0 && r.offset() >= 0 && offset > r.offset();
+    if (partition < 0 || partition != r.partition() || offset < 0 || r.offset() < 0 || offset <= r.offset()) return false;
+    Instant mine = instant(receivedAt);
+    Instant theirs = instant(r.receivedAt());
+    return mine == null || theirs == null || !theirs.isAfter(mine);
+  }
+
+  private static Instant instant(String rfc3339) {
+    if (rfc3339 == null) return null;
+    try {
+      return OffsetDateTime.parse(rfc3339).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** {@code {"type":"Feature","geometry":{Point},"properties":{deviceId, sensorType, timestamp, receivedAt, payload}}}. */

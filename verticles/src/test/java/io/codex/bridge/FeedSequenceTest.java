@@ -57,15 +57,40 @@ class FeedSequenceTest {
         .containsExactly(new FeedSequence.Seek(0, 13));
     assertThat(published()).containsExactly("other@0:10", "mine-a@0:11", "mine-b@0:12");
 
-    // should the consumer return them all the same, they are not published twice (Kafka's consumer
-    // drops a fetch made for a position it has left, but the sequence does not rely on that)
-    sequence.read(0, 11, record("mine-a").value(), out);
-    sequence.read(0, 12, record("mine-b").value(), out);
     sequence.read(0, 13, record("other-2").value(), out);
     assertThat(sequence.followAcknowledged(out)).isEmpty();
     assertThat(published()).containsExactly("other-2@0:13");
     assertThat(count("produced")).isEqualTo(2);
     assertThat(count("decoded")).isEqualTo(2);
+  }
+
+  @Test
+  void aLogThatStartsAgainIsPublishedFromWhereTheConsumerWentBack() {
+    sequence.read(0, 40, record("old").value(), out);
+    ack(0, 41, record("mine-old"));
+    ack(0, 43, record("mine-old-2"));   // 42 not read yet when the topic is deleted
+    sequence.acknowledgements();
+    sequence.followAcknowledged(out);
+    assertThat(published()).containsExactly("old@0:40", "mine-old@0:41");
+
+    // the topic is created anew: its offsets start at 0, and the consumer's offset reset takes it there;
+    // this node's first records there are acknowledged before the consumer is back
+    TelemetryParser.Parsed a = record("new-a");
+    TelemetryParser.Parsed b = record("new-b");
+    ack(0, 0, a);
+    ack(0, 1, b);
+    sequence.acknowledgements();
+    assertThat(sequence.followAcknowledged(out)).isEmpty();
+    assertThat(published()).isEmpty();
+    sequence.read(0, 0, a.value(), out);
+    sequence.read(0, 1, b.value(), out);
+    sequence.read(0, 2, record("new-other").value(), out);
+    ack(0, 3, record("new-c"));
+    sequence.acknowledgements();
+    assertThat(sequence.followAcknowledged(out)).containsExactly(new FeedSequence.Seek(0, 4));
+    assertThat(published()).as("the new log's records, in its order; nothing of the old log's that was not published")
+        .containsExactly("new-a@0:0", "new-b@0:1", "new-other@0:2", "new-c@0:3");
+    assertThat(sequence.waiting()).isZero();
   }
 
   @Test
