@@ -7,6 +7,7 @@ import io.codex.codecs.TelemetryRecord;
 import io.codex.security.Role;
 import io.codex.testing.Eventually;
 import io.codex.testing.Http;
+import io.codex.testing.KafkaTopics;
 import io.codex.testing.TestNode;
 import io.codex.testing.Tokens;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An operator deletes {@code codex.telemetry} and creates it again under a running node: the new
  * topic's offsets start from 0 again, below the ones the live feed and the live map have seen.
- * Records sent afterwards must still reach the feed, once each, and move the devices on the map.
+ * Records sent afterwards must still reach the feed, once each, move the devices on the map and
+ * cross geofences.
  */
 class TopicRecreatedIT {
   @TempDir
@@ -55,8 +57,13 @@ class TopicRecreatedIT {
     return Double.NaN;
   }
 
+  private static List<String> transitions(String device, TestNode node) {
+    return KafkaTopics.readAll(node.bootstrapServers(), "codex.geofence-events").stream().filter(r -> device.equals(r.key()))
+        .map(r -> new JsonObject(r.value()).getString("transition")).toList();
+  }
+
   @Test
-  void afterTheTopicIsRecreatedTheFeedAndTheMapGoOn() throws Exception {
+  void afterTheTopicIsRecreatedTheFeedTheMapAndTheGeofencesGoOn() throws Exception {
     try (TestNode node = TestNode.start(dir.resolve("n"))) {
       Tokens tokens = new Tokens(node);
       String admin = Http.bearer(tokens.forRole(Role.ADMIN));
@@ -66,12 +73,17 @@ class TopicRecreatedIT {
           .<TelemetryRecord>localConsumer(Addresses.TELEMETRY_RECEIVED, m -> fed.add(m.body()));
       c.completion().toCompletionStage().toCompletableFuture().get();
 
+      // a fence around the end of the route: rt-1 enters it before the topic is deleted
+      assertThat(Http.postJson(node.url("/api/v1/geofences"), admin, new JsonObject().put("id", "depot").put("name", "Depot")
+          .put("circle", new JsonObject().put("center", new JsonArray().add(4.8).add(45.035)).put("radiusMeters", 600))).status())
+          .isEqualTo(201);
       List<String> before = new java.util.ArrayList<>();
       for (int k = 0; k < 10; k++) before.addAll(send(node, admin, k * 40, 40));
       Eventually.within(Duration.ofSeconds(20), "the feed has the first records",
           () -> fed.stream().map(TelemetryRecord::id).toList().containsAll(before));
       double latBefore = mapLat(node, viewer, "rt-1");
       assertThat(latBefore).isGreaterThan(45.03);
+      Eventually.within(Duration.ofSeconds(20), "rt-1 entered the depot", () -> transitions("rt-1", node).contains("enter"));
 
       try (Admin kafka = Admin.create(Map.of("bootstrap.servers", node.bootstrapServers()))) {
         kafka.deleteTopics(List.of("codex.telemetry")).all().get();
@@ -96,6 +108,8 @@ class TopicRecreatedIT {
       assertThat(fed.stream().map(TelemetryRecord::id).filter(Set.copyOf(after)::contains).toList()).doesNotHaveDuplicates();
       Eventually.within(Duration.ofSeconds(10), "the map shows rt-1 where it was last sent",
           () -> mapLat(node, viewer, "rt-1") < 45.003);
+      Eventually.within(Duration.ofSeconds(20), "rt-1, back at the start of the route, left the depot",
+          () -> transitions("rt-1", node).equals(List.of("enter", "exit")));
       c.unregister();
     }
   }

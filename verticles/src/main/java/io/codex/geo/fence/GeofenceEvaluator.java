@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -172,15 +174,29 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     // no fence and no device inside one: nothing to evaluate, no state to keep (a fence created
     // later sees each device's next position), so the records are not even read
     boolean idle = index.size() == 0 && tracker.size() == 0;
+    // where each partition's log ends (as the fetch said): a device state beyond it is from a topic
+    // since deleted and created again, and skips nothing
+    long[] logEnds = new long[0];
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<String, byte[]>> batch = records.records(tp);
-      offsets.put(tp, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
+      long next = batch.get(batch.size() - 1).offset() + 1;
+      offsets.put(tp, new OffsetAndMetadata(next));
+      if (tp.partition() >= logEnds.length) {
+        int from = logEnds.length;
+        logEnds = Arrays.copyOf(logEnds, tp.partition() + 1);
+        Arrays.fill(logEnds, from, logEnds.length, Long.MAX_VALUE);
+      }
+      OptionalLong lag = consumer == null ? OptionalLong.empty() : consumer.currentLag(tp);
+      if (lag.isPresent()) logEnds[tp.partition()] = next + lag.getAsLong();
     }
     for (ConsumerRecord<String, byte[]> rec : idle ? List.<ConsumerRecord<String, byte[]>>of() : records) {
       GeofencePosition p = GeofencePosition.parse(rec.value());
       if (p == null || !p.hasLocation()) continue;
       transitions.clear();
-      if (!tracker.evaluate(index, p.deviceId(), rec.partition(), rec.offset(), p.lon(), p.lat(), transitions)) continue;
+      if (!tracker.evaluate(index, p.deviceId(), rec.partition(), rec.offset(), logEnds[rec.partition()], p.lon(), p.lat(),
+          transitions)) {
+        continue;
+      }
       evaluated++;
       for (GeofenceTracker.Transition t : transitions) {
         byte[] value = GeofenceEvent.toJson(t, p, rec.partition(), rec.offset(), now).encode().getBytes(StandardCharsets.UTF_8);

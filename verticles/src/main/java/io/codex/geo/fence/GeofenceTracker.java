@@ -25,7 +25,9 @@ import java.util.Set;
  *   <li>Every state remembers the Kafka partition and offset of the newest record it reflects;
  *       a record at or below that offset is skipped. After a restart the state is rebuilt from the
  *       transitions already written ({@link #restore}), so records read again because their
- *       offsets were not committed yet emit nothing twice.
+ *       offsets were not committed yet emit nothing twice. A state whose offset is at or beyond
+ *       the partition's log end is from a log that is gone (the topic created anew): it skips
+ *       nothing.
  * </ul>
  */
 public final class GeofenceTracker {
@@ -58,8 +60,19 @@ public final class GeofenceTracker {
    */
   public boolean evaluate(GeofenceIndex index, String deviceId, int partition, long offset, double lon, double lat,
       List<Transition> out) {
+    return evaluate(index, deviceId, partition, offset, Long.MAX_VALUE, lon, lat, out);
+  }
+
+  /**
+   * As above, knowing where the partition's log ends ({@code logEnd}, its high watermark): a state
+   * at or beyond that offset reflects a log that is gone (the topic deleted and created again, its
+   * offsets started from 0), so a record at a lower offset is not one read again but a new one, and
+   * is evaluated.
+   */
+  public boolean evaluate(GeofenceIndex index, String deviceId, int partition, long offset, long logEnd, double lon, double lat,
+      List<Transition> out) {
     DeviceState st = devices.get(deviceId);
-    if (st != null && offset >= 0 && partition == st.partition && offset <= st.lastOffset) return false;
+    if (st != null && offset >= 0 && partition == st.partition && offset <= st.lastOffset && st.lastOffset < logEnd) return false;
     index.locate(lon, lat, hits);
     int n = hits.size();
     if (st == null) {

@@ -93,6 +93,23 @@ class GeofenceTrackerTest {
   }
 
   @Test
+  void aStateFromALogThatIsGoneSkipsNothing() {
+    GeofenceIndex idx = index(Map.of(SQUARE, 1L));
+    out.clear();
+    assertThat(tracker.evaluate(idx, "d", 2, 500, 600, 0.5, 0.5, out)).isTrue();
+    assertThat(out).extracting(GeofenceTracker.Transition::name).containsExactly("enter");
+    out.clear();
+    assertThat(tracker.evaluate(idx, "d", 2, 499, 600, 5, 5, out)).as("read again: the log still holds offset 500").isFalse();
+    // the topic deleted and created again: its log ends at 3 now, below the state's offset
+    assertThat(tracker.evaluate(idx, "d", 2, 1, 3, 5, 5, out)).isTrue();
+    assertThat(out).extracting(GeofenceTracker.Transition::name).containsExactly("exit");
+    out.clear();
+    assertThat(tracker.evaluate(idx, "d", 2, 2, 3, 0.5, 0.5, out)).isTrue();
+    assertThat(tracker.evaluate(idx, "d", 2, 1, 3, 5, 5, out)).as("the new log's order holds").isFalse();
+    assertThat(out).extracting(GeofenceTracker.Transition::name).containsExactly("enter");
+  }
+
+  @Test
   void restoredStateMakesAReplayEmitNothingTwice() {
     GeofenceIndex idx = index(Map.of(SQUARE, 1L, CIRCLE, 2L));
     // what an earlier run wrote: entered the square at offset 5, left it for the circle at 8
