@@ -58,9 +58,22 @@ final class Position {
   boolean supersedes(TelemetryRecord r) {
     if (recordId != null && recordId.equals(r.id())) return true;
     if (partition < 0 || partition != r.partition() || offset < 0 || r.offset() < 0 || offset <= r.offset()) return false;
-    Instant mine = instant(receivedAt);
-    Instant theirs = instant(r.receivedAt());
-    return mine == null || theirs == null || !theirs.isAfter(mine);
+    return !receivedAfter(r.receivedAt(), receivedAt);
+  }
+
+  /**
+   * Whether {@code a} is a later time than {@code b} (false when either is missing or unreadable).
+   * Two UTC times of the same length (Codex writes {@code 2026-11-27T10:00:00.123Z}) compare as
+   * text: a live map instance that lags behind offers older records all the time, so this is on
+   * the event loop's path and parses nothing.
+   */
+  static boolean receivedAfter(String a, String b) {
+    if (a == null || b == null) return false;
+    int n = a.length();
+    if (n == b.length() && n > 0 && a.charAt(n - 1) == 'Z' && b.charAt(n - 1) == 'Z') return a.compareTo(b) > 0;
+    Instant x = instant(a);
+    Instant y = instant(b);
+    return x != null && y != null && x.isAfter(y);
   }
 
   private static Instant instant(String rfc3339) {

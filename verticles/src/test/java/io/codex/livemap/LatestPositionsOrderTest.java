@@ -40,6 +40,18 @@ class LatestPositionsOrderTest {
   }
 
   @Test
+  void receivedTimesCompareAsTimes() {
+    assertThat(Position.receivedAfter("2026-11-27T10:00:00.200Z", "2026-11-27T10:00:00.100Z")).isTrue();
+    assertThat(Position.receivedAfter("2026-11-27T10:00:00.100Z", "2026-11-27T10:00:00.100Z")).isFalse();
+    assertThat(Position.receivedAfter("2026-11-27T09:59:59.999Z", "2026-11-27T10:00:00.000Z")).isFalse();
+    assertThat(Position.receivedAfter("2026-11-27T10:00:00.1Z", "2026-11-27T10:00:00.05Z")).as("other lengths: parsed").isTrue();
+    assertThat(Position.receivedAfter("2026-11-27T11:00:00+02:00", "2026-11-27T09:30:00Z")).as("offsets: parsed").isFalse();
+    assertThat(Position.receivedAfter("2026-11-27T12:00:00+02:00", "2026-11-27T09:30:00Z")).isTrue();
+    assertThat(Position.receivedAfter(null, "2026-11-27T09:30:00Z")).isFalse();
+    assertThat(Position.receivedAfter("soon", "2026-11-27T09:30:00Z")).isFalse();
+  }
+
+  @Test
   void withoutAReadableReceivedAtTheOffsetDecides() {
     index.offer(at("r1", null, 45.1, 2, 100));
     index.offer(at("r0", "2026-11-27T10:00:00.000Z", 45.0, 2, 99));
