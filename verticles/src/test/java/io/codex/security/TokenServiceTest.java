@@ -96,10 +96,12 @@ class TokenServiceTest {
   void expiredTokenIsRejectedWith401(Vertx vertx) throws Exception {
     JsonObject jwt = new JsonObject().put("issuer", "codex").put("leewaySeconds", 0);
     TokenService noLeeway = TokenService.create(vertx, AuthSettings.from(config(jwt, hmacKey("k1", material))));
-    String token = noLeeway.issue("alice", EnumSet.of(Role.ADMIN), null, Duration.ofSeconds(1));
+    // exp is in whole seconds: with 2 s to live the token has at least 1 s left when checked at once
+    // (with 1 s, one issued late in a second could be expired already: a flaky test)
+    String token = noLeeway.issue("alice", EnumSet.of(Role.ADMIN), null, Duration.ofSeconds(2));
     assertThat(await(noLeeway.verify(token, registry)).subject()).as("valid before expiry").isEqualTo("alice");
 
-    Thread.sleep(2_100);
+    Thread.sleep(3_100);
 
     assertUnauthorized(noLeeway.verify(token, registry));
   }
