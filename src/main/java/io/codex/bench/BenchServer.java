@@ -13,23 +13,48 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Codex node in embedded mode, started as its own process from this jar (with the same JVM
- * limits as {@code codex run}), in a throw-away data dir: the server under test, measured apart
- * from the load generator.
+ * The server under test: a Codex node in embedded mode, started as its own process from this jar
+ * (with the same JVM limits as {@code codex run}), in a throw-away data dir, measured apart from
+ * the load generator; or a node already running elsewhere ({@link #remote}), whose process this
+ * machine cannot see (no CPU, RSS or thread figures: those readings are -1 or empty).
  */
 final class BenchServer implements AutoCloseable {
+  /** The data dir of a node started here; null for a remote one. */
   final Path dataDir;
+  final String host;
   final int httpPort;
+  final String mqttHost;
   final int mqttPort;
-  final int kafkaPort;
+  /** The Kafka bootstrap servers of the node's broker; null when not known (a remote node without {@code --kafka}). */
+  private final String bootstrap;
   private final Process process;
 
-  private BenchServer(Path dataDir, int httpPort, int mqttPort, int kafkaPort, Process process) {
+  private BenchServer(Path dataDir, String host, int httpPort, String mqttHost, int mqttPort, String bootstrap, Process process) {
     this.dataDir = dataDir;
+    this.host = host;
     this.httpPort = httpPort;
+    this.mqttHost = mqttHost;
     this.mqttPort = mqttPort;
-    this.kafkaPort = kafkaPort;
+    this.bootstrap = bootstrap;
     this.process = process;
+  }
+
+  /** A node already running: its HTTP API, MQTT listener and (if known) Kafka brokers. */
+  static BenchServer remote(String host, int httpPort, String mqttHost, int mqttPort, String bootstrap) {
+    return new BenchServer(null, host, httpPort, mqttHost, mqttPort, bootstrap, null);
+  }
+
+  boolean local() {
+    return process != null;
+  }
+
+  /** {@code http://host:port}. */
+  String baseUrl() {
+    return "http://" + host + ":" + httpPort;
+  }
+
+  private long pid() {
+    return process == null ? -1 : process.pid();
   }
 
   /**
@@ -59,7 +84,7 @@ final class BenchServer implements AutoCloseable {
     pb.environment().put("CODEX_KAFKA_EMBEDDED_PORT", Integer.toString(kafka));
     pb.environment().put("CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT", Integer.toString(FreePorts.next()));
     pb.environment().putAll(env);
-    BenchServer s = new BenchServer(dir.resolve("data"), http, mqtt, kafka, pb.start());
+    BenchServer s = new BenchServer(dir.resolve("data"), "127.0.0.1", http, "127.0.0.1", mqtt, "127.0.0.1:" + kafka, pb.start());
     s.awaitReady(Duration.ofSeconds(90));
     return s;
   }
@@ -81,12 +106,14 @@ final class BenchServer implements AutoCloseable {
     throw new IllegalStateException("the bench server was not ready within " + timeout);
   }
 
+  /** The Kafka bootstrap servers of the node's broker; null when not known. */
   String bootstrap() {
-    return "127.0.0.1:" + kafkaPort;
+    return bootstrap;
   }
 
-  /** Resident memory of the server process, in MB. */
+  /** Resident memory of the server process, in MB; -1 when unknown (a remote node). */
   long rssMb() {
+    if (process == null) return -1;
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
@@ -102,7 +129,7 @@ final class BenchServer implements AutoCloseable {
    * a rate, it hardly depends on what else the machine runs at the time.
    */
   long cpuMillis() {
-    return cpuMillis(process.pid());
+    return cpuMillis(pid());
   }
 
   /** CPU time process {@code pid} has used so far (user + system), in ms; -1 when unknown. */
@@ -119,7 +146,7 @@ final class BenchServer implements AutoCloseable {
    * of its CPU that goes to compiling rather than to the load.
    */
   long compilerCpuMillis() {
-    return threadCpuMillis(process.pid(), name -> name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"));
+    return threadCpuMillis(pid(), name -> name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"));
   }
 
   /** CPU time (ms) of the threads of {@code pid} whose name (as /proc shows it: 15 characters at most) matches. */
@@ -135,7 +162,7 @@ final class BenchServer implements AutoCloseable {
    * two readings takes its time with it.
    */
   Map<String, Long> cpuMillisByThreadGroup() {
-    Map<String, Long> m = threadCpuMillisByGroup(process.pid(), BenchServer::threadGroup);
+    Map<String, Long> m = threadCpuMillisByGroup(pid(), BenchServer::threadGroup);
     return m == null ? Map.of() : m;
   }
 
@@ -194,6 +221,7 @@ final class BenchServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (process == null) return;
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
   }

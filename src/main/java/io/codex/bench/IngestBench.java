@@ -27,11 +27,19 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * {@code codex bench ingest}: one Codex node in embedded mode (its own process), driven by this
- * process's clients, one result line per scenario; Kafka's own ProducerPerformance and a local
- * Mosquitto run in the same session on the same machine for the ratios.
+ * {@code codex bench ingest}: one Codex node in embedded mode (its own process), or a node already
+ * running ({@link Target}), driven by this process's clients, one result line per scenario;
+ * Kafka's own ProducerPerformance (on the node's broker) and a local Mosquitto run in the same
+ * session on the same machine for the ratios.
  */
 final class IngestBench {
+  /**
+   * A node already running, instead of one started here: its HTTP API ({@code http://host:port}),
+   * its MQTT listener, its Kafka brokers (null: Kafka's producer is not run) and an admin token
+   * (to register the bench's devices and read {@code /metrics}).
+   */
+  record Target(String host, int httpPort, String mqttHost, int mqttPort, String kafkaBootstrap, String adminToken) {}
+
   /** About 200 bytes, like the records of the targets. */
   static String record(String device) {
     return "{\"deviceId\":\"" + device + "\",\"timestamp\":1764000000000,\"sensorType\":\"gps\",\"payload\":{\"speed\":12.3,"
@@ -76,7 +84,15 @@ final class IngestBench {
   /** MQTT messages per second the lean generator's scenarios are paced to; 0: as fast as the windows allow. */
   private final double mqttRate;
 
+  /** The node to drive; null: start one in embedded mode. */
+  private final Target target;
+
   IngestBench(double seconds, double warmUp, Duration soak, java.util.Set<String> only, double mqttRate) {
+    this(seconds, warmUp, soak, only, mqttRate, null);
+  }
+
+  IngestBench(double seconds, double warmUp, Duration soak, java.util.Set<String> only, double mqttRate, Target target) {
+    this.target = target;
     this.mqttRate = mqttRate;
     this.seconds = seconds;
     this.warmUp = warmUp;
@@ -90,17 +106,36 @@ final class IngestBench {
 
   int run() throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    try (BenchServer server = BenchServer.start(Map.of())) {
-      JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
-      String admin = AuthBootstrap.localToken(vertx, cfg, Role.ADMIN, Duration.ofHours(2));
-      String base = "http://127.0.0.1:" + server.httpPort;
-      List<String[]> devices = provision(base, admin, "bench-", 64);
-      HttpLoad http = new HttpLoad(vertx, "127.0.0.1", server.httpPort);
+    try (BenchServer server = target == null ? BenchServer.start(Map.of())
+        : BenchServer.remote(target.host(), target.httpPort(), target.mqttHost(), target.mqttPort(), target.kafkaBootstrap())) {
+      String admin;
+      String prefix;
+      if (server.local()) {
+        JsonObject cfg = ConfigLoader.load(null, Map.of(), new Properties(), Map.of("dataDir", server.dataDir.toString())).config();
+        admin = AuthBootstrap.localToken(vertx, cfg, Role.ADMIN, Duration.ofHours(2));
+        prefix = "bench-";
+      } else {
+        admin = target.adminToken();
+        // a node that ran the bench before has its bench-* devices: a prefix of this run's own, as long
+        prefix = runPrefix();
+      }
+      String base = server.baseUrl();
+      metricsUrl = URI.create(base + "/metrics");
+      adminToken = admin;
+      List<String[]> devices = provision(base, admin, prefix, 64);
+      HttpLoad http = new HttpLoad(vertx, server.host, server.httpPort);
       // two generator threads: one alone was 90 % busy against Mosquitto, near being the limit itself
       MqttGenerator mqtt = new MqttLoad(2, mqttRate);
       MqttGenerator vertxMqtt = new VertxMqttLoad(vertx);
-      System.out.printf("bench ingest: server pid rss %d MB at idle; %.0f s per scenario; record %d bytes%n",
-          server.rssMb(), seconds, record("bench-0001").length());
+      if (server.local()) {
+        System.out.printf("bench ingest: server pid rss %d MB at idle; %.0f s per scenario; record %d bytes%n",
+            server.rssMb(), seconds, record("bench-0001").length());
+      } else {
+        System.out.printf("bench ingest: node at %s, MQTT %s:%d, Kafka %s (its process is not on this machine: no server CPU or RSS "
+            + "figures); devices %s0001-%04d; %.0f s per scenario; record %d bytes%n", base, server.mqttHost, server.mqttPort,
+            server.bootstrap() == null ? "not given (kafka-raw skipped)" : server.bootstrap(), prefix, devices.size(), seconds,
+            record(prefix + "0001").length());
+      }
 
       List<String[]> mqttUsers = new ArrayList<>();
       for (int i = 0; i < MQTT_CONNECTIONS; i++) mqttUsers.add(new String[] {devices.get(i)[0], devices.get(i)[1], "telemetry/" + devices.get(i)[0]});
@@ -129,7 +164,7 @@ final class IngestBench {
       if (hundredRec) loads.add(() -> closedLoop(http, wrk, url, "warm-up", 16, 100, warmUp * 0.5, hundreds, devices));
       if (codexMqtt || codexVertxMqtt) {
         MqttGenerator g = codexMqtt ? mqtt : vertxMqtt;
-        loads.add(() -> g.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, warmUp * 0.5, mqttUsers, mqttRecord));
+        loads.add(() -> g.run("warm-up", server.mqttHost, server.mqttPort, MQTT_WINDOW, warmUp * 0.5, mqttUsers, mqttRecord));
       }
       java.util.concurrent.ExecutorService warm = java.util.concurrent.Executors.newFixedThreadPool(3);
       try {
@@ -139,8 +174,6 @@ final class IngestBench {
       }
       System.out.printf("warm-up done after %.0f s (all loads at once); measuring, each load warmed alone first%n",
           (System.nanoTime() - warmStart) / 1e9);
-      metricsUrl = URI.create(base + "/metrics");
-      adminToken = admin;
 
       LoadResult best = null;
       if (runs("http-1rec") || runs("http-1rec-rate")) {
@@ -191,15 +224,15 @@ final class IngestBench {
         }
       }
       if (codexMqtt) {
-        mqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, warmUp * 0.15, mqttUsers, mqttRecord);
-        settle(server, "mqtt-qos1", () -> mqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
+        mqtt.run("warm-up", server.mqttHost, server.mqttPort, MQTT_WINDOW, warmUp * 0.15, mqttUsers, mqttRecord);
+        settle(server, "mqtt-qos1", () -> mqtt.run("warm-up", server.mqttHost, server.mqttPort, MQTT_WINDOW, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
       }
       LoadResult codex = codexMqtt ? mqttOnCodex(mqtt, "mqtt-qos1", server, mqttUsers, mqttRecord) : null;
       LoadResult mosquitto = runs("mosquitto-qos1") ? mosquitto(mqtt, "mosquitto-qos1") : null;
       if (codexVertxMqtt) {
-        vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, warmUp * (codexMqtt ? 0.05 : 0.15), mqttUsers, mqttRecord);
+        vertxMqtt.run("warm-up", server.mqttHost, server.mqttPort, MQTT_WINDOW, warmUp * (codexMqtt ? 0.05 : 0.15), mqttUsers, mqttRecord);
         settle(server, "mqtt-qos1-vertx",
-            () -> vertxMqtt.run("warm-up", "127.0.0.1", server.mqttPort, MQTT_WINDOW, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
+            () -> vertxMqtt.run("warm-up", server.mqttHost, server.mqttPort, MQTT_WINDOW, SETTLE_SLICE_SECONDS, mqttUsers, mqttRecord));
       }
       LoadResult codexVertx = codexVertxMqtt ? mqttOnCodex(vertxMqtt, "mqtt-qos1-vertx", server, mqttUsers, mqttRecord) : null;
       LoadResult mosquittoVertx = runs("mosquitto-qos1-vertx") ? mosquitto(vertxMqtt, "mosquitto-qos1-vertx") : null;
@@ -209,7 +242,10 @@ final class IngestBench {
         if (codexVertx != null && mosquittoVertx != null) both.put("vertx-mqtt", vertxMqtt);
         interleaved(server, both, mqttUsers, mqttRecord);
       }
-      double raw = runs("kafka-raw") ? rawKafka(server) : 0;
+      if (runs("kafka-raw") && server.bootstrap() == null) {
+        System.out.println("(kafka-raw skipped: give --kafka with the node's Kafka bootstrap servers to run Kafka's producer on its broker)");
+      }
+      double raw = runs("kafka-raw") && server.bootstrap() != null ? rawKafka(server) : 0;
       // the two measured minutes apart can land in different stretches of the machine's speed: taking turns shares them out
       double rawInterleaved = hundred != null && raw > 0
           ? interleavedHttp(server, http, wrk, url, hundredConnections, hundreds, devices, raw) : 0;
@@ -352,7 +388,9 @@ final class IngestBench {
       ackMeanMs.put(r.name(), ackMs);
       extra += String.format("  kafka-ack-mean=%.2fms", ackMs);
     }
-    String line = r.line(extra + "  server-rss=" + server.rssMb() + "MB" + stolenSince.since());
+    long memory = serverMemoryMb(server);
+    if (memory >= 0) extra += (server.local() ? "  server-rss=" : "  server-jvm-memory=") + memory + "MB";
+    String line = r.line(extra + stolenSince.since());
     out.add(line);
     System.out.println(line);
     String split = BenchServer.cpuSplit(threadsAtStart, server.cpuMillisByThreadGroup());
@@ -377,6 +415,39 @@ final class IngestBench {
     return new String[] {auth, b.append(']').toString()};
   }
 
+  /**
+   * The server's memory in MB: its process's RSS when it runs here, else what its JVM reports in
+   * use (heap and non-heap, {@code jvm_memory_used_bytes} on {@code /metrics}); -1 when unknown.
+   */
+  private long serverMemoryMb(BenchServer server) {
+    if (server.local()) return server.rssMb();
+    try {
+      HttpResponse<String> r = metricsClient.send(HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? jvmMemoryUsedMb(r.body()) : -1;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** The sum of {@code jvm_memory_used_bytes} in a Prometheus scrape, in MB; -1 when absent. */
+  static long jvmMemoryUsedMb(String scrape) {
+    double bytes = 0;
+    boolean seen = false;
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") || line.startsWith("jvm_memory_used_bytes ")) {
+        bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        seen = true;
+      }
+    }
+    return seen ? (long) (bytes / (1 << 20)) : -1;
+  }
+
+  /** {@code bXXXX-}: as long as {@code bench-}, so the records keep their size, and new on every run. */
+  static String runPrefix() {
+    String digits = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
+    return "b" + "0".repeat(4 - digits.length()) + digits + "-";
+  }
+
   static List<String[]> provision(String base, String admin, String prefix, int n) throws Exception {
     HttpClient c = HttpClient.newHttpClient();
     List<String[]> out = new ArrayList<>();
@@ -394,7 +465,7 @@ final class IngestBench {
   /** The MQTT load of the target (16 devices, window 10) against the node, printed. */
   private LoadResult mqttOnCodex(MqttGenerator generator, String name, BenchServer server, List<String[]> users, String record) throws Exception {
     mark(server);
-    LoadResult r = generator.run(name, "127.0.0.1", server.mqttPort, MQTT_WINDOW, seconds, users, record);
+    LoadResult r = generator.run(name, server.mqttHost, server.mqttPort, MQTT_WINDOW, seconds, users, record);
     print(r, server);
     return r;
   }
@@ -465,7 +536,7 @@ final class IngestBench {
     try {
       for (int round = 0; round < INTERLEAVED_ROUNDS; round++) {
         for (Map.Entry<String, MqttGenerator> g : generators.entrySet()) {
-          LoadResult c = g.getValue().run("interleaved", "127.0.0.1", server.mqttPort, MQTT_WINDOW, slice, codexUsers, codexRecord);
+          LoadResult c = g.getValue().run("interleaved", server.mqttHost, server.mqttPort, MQTT_WINDOW, slice, codexUsers, codexRecord);
           // what a broker still does after its turn (Codex's live feed catching up, a GC) is left
           // out of the other's turn
           Thread.sleep(INTERLEAVED_PAUSE_MS);
@@ -625,20 +696,20 @@ final class IngestBench {
       double slice = Math.min(interval, total - elapsed);
       LoadResult r = closedLoop(http, WrkLoad.available(), url, "soak", 16, 100, slice, hundreds, devices);
       records += r.records();
-      long rss = server.rssMb();
+      long rss = serverMemoryMb(server);
       long at = (System.nanoTime() - t0) / 1_000_000_000L;
       samples.add(new long[] {at, rss});
-      System.out.printf("soak t=%4ds  %,10.0f records/s  p99 %6.1f ms  server-rss %d MB%n", at, r.recordsPerSecond(),
-          r.latencies().percentileMs(99), rss);
+      System.out.printf("soak t=%4ds  %,10.0f records/s  p99 %6.1f ms  %s %d MB%n", at, r.recordsPerSecond(),
+          r.latencies().percentileMs(99), server.local() ? "server-rss" : "server-jvm-memory", rss);
     }
     int half = samples.size() / 2;
     long firstHalfMax = samples.subList(0, Math.max(1, half)).stream().mapToLong(x -> x[1]).max().orElse(-1);
     long secondMin = samples.subList(half, samples.size()).stream().mapToLong(x -> x[1]).min().orElse(-1);
     long secondMax = samples.subList(half, samples.size()).stream().mapToLong(x -> x[1]).max().orElse(-1);
     long last = samples.get(samples.size() - 1)[1];
-    out.add(String.format("soak             %-22s records=%,d  server-rss first=%dMB first-half-max=%dMB second-half=%d..%dMB last=%dMB"
+    out.add(String.format("soak             %-22s records=%,d  %s first=%dMB first-half-max=%dMB second-half=%d..%dMB last=%dMB"
             + "  (second-half growth %+d MB)",
-        total + "s http-100rec", records, samples.get(0)[1], firstHalfMax, secondMin, secondMax, last,
+        total + "s http-100rec", records, server.local() ? "server-rss" : "server-jvm-memory", samples.get(0)[1], firstHalfMax, secondMin, secondMax, last,
         last - samples.get(half)[1]));
   }
 }

@@ -92,7 +92,8 @@ final class WrkLoad {
     Path script = Files.createTempFile("codex-wrk", ".lua");
     lua.append("done = function(summary, latency, requests)\n  io.write(string.format('codex-errors %d\\n', summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n");
     Files.writeString(script, lua);
-    Process p = new ProcessBuilder(WRK.toString(), "-t" + threads, "-c" + connections, "-d" + Math.round(seconds) + "s", "--latency",
+    long ran = Math.max(1, Math.round(seconds));   // wrk takes whole seconds, at least one
+    Process p = new ProcessBuilder(WRK.toString(), "-t" + threads, "-c" + connections, "-d" + ran + "s", "--latency",
         "-s", script.toString(), url).redirectErrorStream(true).start();
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -113,7 +114,7 @@ final class WrkLoad {
         return q <= 50 ? p50 : p99;
       }
     };
-    return new LoadResult(name, shape, (long) (rps * seconds * perRequest), errors, seconds, lat);
+    return new LoadResult(name, shape, (long) (rps * ran * perRequest), errors, ran, lat);
   }
 
   private static String quote(String s) {

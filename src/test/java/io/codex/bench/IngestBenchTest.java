@@ -26,4 +26,26 @@ class IngestBenchTest {
       Locale.setDefault(before);
     }
   }
+
+  @Test
+  void aRemoteNodesDevicesGetAPrefixOfTheirOwnAsLongAsBenchs() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      String p = IngestBench.runPrefix();
+      assertTrue(p.matches("b[0-9a-z]{4}-"), p);
+      assertEquals("bench-".length(), p.length());
+      seen.add(p);
+    }
+    assertTrue(seen.size() > 190, "new on (almost) every run: " + seen.size());
+  }
+
+  @Test
+  void aRemoteNodesMemoryIsWhatItsJvmReportsInUse() {
+    String scrape = "# HELP jvm_memory_used_bytes The amount of used memory\n"
+        + "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"} 1.048576E8\n"
+        + "jvm_memory_used_bytes{area=\"nonheap\",id=\"Metaspace\"} 5.24288E7\n"
+        + "jvm_memory_max_bytes{area=\"heap\",id=\"G1 Eden Space\"} 9.99E9\n";
+    assertEquals(150, IngestBench.jvmMemoryUsedMb(scrape));
+    assertEquals(-1, IngestBench.jvmMemoryUsedMb("codex_up 1\n"));
+  }
 }
