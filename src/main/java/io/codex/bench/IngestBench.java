@@ -592,7 +592,11 @@ final class IngestBench {
   /** Kafka's own ProducerPerformance, same record size, acks=all, idempotent, on the same broker. */
   private double rawKafka(BenchServer server) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", server.bootstrap()))) {
-      if (!admin.listTopics().names().get().contains(RAW_TOPIC)) admin.createTopics(List.of(new NewTopic(RAW_TOPIC, 6, (short) 1))).all().get();
+      // the cluster's default replication factor: on a node's own cluster (--url) one replica may be
+      // below its min.insync.replicas, and every acks=all send would fail
+      if (!admin.listTopics().names().get().contains(RAW_TOPIC)) {
+        admin.createTopics(List.of(new NewTopic(RAW_TOPIC, java.util.Optional.of(6), java.util.Optional.empty()))).all().get();
+      }
     }
     long records = (long) Math.max(500_000, 400_000 * seconds);
     List<String> cmd = new ArrayList<>(rawCommand("org.apache.kafka.tools.ProducerPerformance", server.bootstrap()));

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * (about 30 MB with their values) wait, across partitions, for the consumer to reach an earlier
  * offset; beyond that a record is not kept, and the consumer reads it from Kafka in its turn.
  *
- * <p>Should a partition's log start again below what was published (the topic recreated), the
- * consumer's offset reset takes it back, and publishing goes on from there ({@link #restart}).
+ * <p>Should the consumer go back below what was published in a partition (its log truncated, or
+ * the topic created anew when nothing told the feed, which then reads it all again from the start:
+ * see {@code TelemetryFeedVerticle}), publishing goes on from there ({@link #restart}).
  */
 final class FeedSequence {
   private static final Logger log = LoggerFactory.getLogger(FeedSequence.class);
@@ -131,10 +132,10 @@ final class FeedSequence {
 
   /**
    * The consumer went back to an offset below where it was reading: Kafka's consumer does that only
-   * when the partition's log started again (the topic deleted and created anew, or truncated) and
-   * its offset reset put it there; a fetch made for a position it has left is dropped, never
-   * returned. The log's new records are published from there on; the acknowledgements still waiting
-   * were for the old log (the new log's are read from Kafka in their turn).
+   * when the partition's log started again (truncated, or the topic deleted and created anew) and
+   * its offset reset or truncation check put it there; a fetch made for a position it has left is
+   * dropped, never returned. The records are published from there on; the acknowledgements still
+   * waiting were for the old log (the new log's are read from Kafka in their turn).
    */
   private void restart(int partition, long offset) {
     log.warn("telemetry feed: partition {} went back from offset {} to {} (the topic was recreated or its log truncated); "
@@ -151,6 +152,11 @@ final class FeedSequence {
     reading[partition] = -1;
     waitingCount -= waiting[partition].size();
     waiting[partition].clear();
+  }
+
+  /** Where the consumer reads a partition next, as far as the sequence knows; -1 when not known. */
+  long reading(int partition) {
+    return partition < reading.length ? reading[partition] : -1;
   }
 
   /** The next offset to publish in a partition; -1 when not known yet. */

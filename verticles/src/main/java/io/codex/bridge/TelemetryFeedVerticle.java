@@ -17,11 +17,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -58,6 +60,9 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private boolean readOwnRecords;
   private FeedSequence sequence;
   private EventBus eventBus;
+  private Map<String, Object> adminConfig;
+  /** The topic's id when last looked at: another one means it was deleted and created again. Feed thread only. */
+  private Uuid topicId;
 
   @Override
   public Future<?> start() {
@@ -73,6 +78,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     props.put("fetch.max.wait.ms", "100");
     props.remove("key.deserializer");
     props.remove("value.deserializer");
+    adminConfig = kafka.adminConfig();
     produced = ProducedTelemetry.of(vertx);
     // reading its own records back, the feed takes no acknowledgements, and none are kept for it
     if (!readOwnRecords) produced.open();
@@ -89,7 +95,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   }
 
   private void run(KafkaConsumer<byte[], byte[]> c, String topic) {
-    try (c) {
+    try (c; Admin admin = Admin.create(adminConfig)) {
       c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -98,11 +104,13 @@ public final class TelemetryFeedVerticle extends VerticleBase {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          // the group's offsets of a topic deleted since may still place the consumer in the new one
+          if (!partitions.isEmpty() && recreated(admin, topic)) readAgainFromTheStart(c);
         }
       });
       while (running) {
         try {
-          poll(c, topic);
+          poll(c, topic, admin);
         } catch (WakeupException e) {
           if (running) log.debug("telemetry feed woken up");
         } catch (InterruptedException e) {
@@ -122,9 +130,17 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     }
   }
 
-  private void poll(KafkaConsumer<byte[], byte[]> c, String topic) throws InterruptedException {
+  private void poll(KafkaConsumer<byte[], byte[]> c, String topic, Admin admin) throws InterruptedException {
     ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
     sequence.acknowledgements();
+    for (TopicPartition tp : polled.partitions()) {
+      // the consumer went back: the topic was created anew (its reset found the new log's end at
+      // best: read it all) or the log truncated (go on from where it diverged, FeedSequence.restart)
+      if (polled.records(tp).get(0).offset() < sequence.reading(tp.partition()) && recreated(admin, topic)) {
+        readAgainFromTheStart(c);
+        return;
+      }
+    }
     // what was read, and the acknowledged records that may follow it
     List<TelemetryRecord> out = new ArrayList<>(polled.count() + sequence.waiting());
     for (ConsumerRecord<byte[], byte[]> rec : polled) {
@@ -140,6 +156,35 @@ public final class TelemetryFeedVerticle extends VerticleBase {
       TopicPartition tp = new TopicPartition(topic, s.partition());
       if (assigned.contains(tp)) c.seek(tp, s.offset());
     }
+  }
+
+  /**
+   * Whether the topic is another one than when last looked at (deleted and created again); the
+   * first look, and a look that fails, say no. Asks the cluster (on the feed's thread, never an
+   * event loop): at each assignment, and when the consumer goes back.
+   */
+  private boolean recreated(Admin admin, String topic) {
+    try {
+      Uuid now = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).topicId();
+      Uuid before = topicId;
+      topicId = now;
+      return before != null && !before.equals(now);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      log.warn("telemetry feed: the topic's id could not be read: {}", e.toString());
+      return false;
+    }
+  }
+
+  /** The topic was created anew: every record of it is new, so each partition is read from its start. */
+  private void readAgainFromTheStart(KafkaConsumer<byte[], byte[]> c) {
+    Set<TopicPartition> assigned = c.assignment();
+    log.warn("telemetry feed: {} was deleted and created again; reading its partitions {} from their start",
+        assigned.isEmpty() ? "the topic" : assigned.iterator().next().topic(), assigned.stream().map(TopicPartition::partition).sorted().toList());
+    assigned.forEach(tp -> sequence.forget(tp.partition()));
+    c.seekToBeginning(assigned);
   }
 
   /** Publishes a batch on the verticle's event loop, once fewer than {@link #BATCHES} wait there. */
