@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -61,8 +60,6 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private FeedSequence sequence;
   private EventBus eventBus;
   private Map<String, Object> adminConfig;
-  /** The topic's id when last looked at: another one means it was deleted and created again. Feed thread only. */
-  private Uuid topicId;
 
   @Override
   public Future<?> start() {
@@ -96,6 +93,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
 
   private void run(KafkaConsumer<byte[], byte[]> c, String topic) {
     try (c; Admin admin = Admin.create(adminConfig)) {
+      TopicIdentity identity = new TopicIdentity(admin, topic);
       c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -105,12 +103,12 @@ public final class TelemetryFeedVerticle extends VerticleBase {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
           // the group's offsets of a topic deleted since may still place the consumer in the new one
-          if (!partitions.isEmpty() && recreated(admin, topic)) readAgainFromTheStart(c);
+          if (!partitions.isEmpty() && identity.changed()) readAgainFromTheStart(c);
         }
       });
       while (running) {
         try {
-          poll(c, topic, admin);
+          poll(c, topic, identity);
         } catch (WakeupException e) {
           if (running) log.debug("telemetry feed woken up");
         } catch (InterruptedException e) {
@@ -130,13 +128,13 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     }
   }
 
-  private void poll(KafkaConsumer<byte[], byte[]> c, String topic, Admin admin) throws InterruptedException {
+  private void poll(KafkaConsumer<byte[], byte[]> c, String topic, TopicIdentity identity) throws InterruptedException {
     ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
     sequence.acknowledgements();
     for (TopicPartition tp : polled.partitions()) {
       // the consumer went back: the topic was created anew (its reset found the new log's end at
       // best: read it all) or the log truncated (go on from where it diverged, FeedSequence.restart)
-      if (polled.records(tp).get(0).offset() < sequence.reading(tp.partition()) && recreated(admin, topic)) {
+      if (polled.records(tp).get(0).offset() < sequence.reading(tp.partition()) && identity.changed()) {
         readAgainFromTheStart(c);
         return;
       }
@@ -155,26 +153,6 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     for (FeedSequence.Seek s : seeks) {
       TopicPartition tp = new TopicPartition(topic, s.partition());
       if (assigned.contains(tp)) c.seek(tp, s.offset());
-    }
-  }
-
-  /**
-   * Whether the topic is another one than when last looked at (deleted and created again); the
-   * first look, and a look that fails, say no. Asks the cluster (on the feed's thread, never an
-   * event loop): at each assignment, and when the consumer goes back.
-   */
-  private boolean recreated(Admin admin, String topic) {
-    try {
-      Uuid now = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).topicId();
-      Uuid before = topicId;
-      topicId = now;
-      return before != null && !before.equals(now);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (Exception e) {
-      log.warn("telemetry feed: the topic's id could not be read: {}", e.toString());
-      return false;
     }
   }
 

@@ -3,6 +3,7 @@ package io.codex.geo.fence;
 import io.codex.bridge.KafkaSettings;
 import io.codex.bridge.SharedProducer;
 import io.codex.bridge.Topic;
+import io.codex.bridge.TopicIdentity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -93,6 +95,8 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
   private volatile KafkaConsumer<String, byte[]> consumer;
   private long sweptDeletions;
   private long lastIdleSkipMs;
+  /** Whether the telemetry topic is still the one read so far (not deleted and created again). This thread only. */
+  private TopicIdentity identity;
   /** Paused partitions: where evaluation stopped (what came after was skipped, not evaluated). */
   private final Map<TopicPartition, Long> stoppedAt = new HashMap<>();
 
@@ -118,8 +122,10 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     props.put("fetch.max.wait.ms", "100");
     props.remove("key.deserializer");
     props.remove("value.deserializer");
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        Admin admin = Admin.create(kafka.adminConfig())) {
       consumer = c;
+      identity = new TopicIdentity(admin, telemetryTopic);
       c.subscribe(List.of(telemetryTopic), this);
       while (running) {
         try {
@@ -160,6 +166,15 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
 
   /** Evaluates a batch, sends its transitions, waits for the acks, commits; false when a send failed. */
   private boolean process(ConsumerRecords<String, byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      // the consumer went back: a truncated log goes on from there; a topic created anew (whose new
+      // log Kafka's consumer may have entered anywhere) is read from its start
+      OffsetAndMetadata done = processed.get(tp);
+      if (done != null && records.records(tp).get(0).offset() < done.offset() && identity.changed()) {
+        readAgainFromTheStart(consumer.assignment());
+        return true;
+      }
+    }
     GeofenceIndex index = registry.index();
     long deletions = registry.deletions();
     if (deletions != sweptDeletions) {
@@ -423,6 +438,19 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     log.info("geofence evaluation assigned [partitions: {}]", partitionIds(partitions));
     // rebuilt right after this poll, before any record of these partitions is evaluated
     toRestore.addAll(partitionIds(partitions));
+    // the group's offsets of a topic deleted since may still place the consumer in the new one
+    if (identity != null && identity.changed()) readAgainFromTheStart(partitions);
+  }
+
+  /**
+   * The telemetry topic was deleted and created again: all of it is new, so these partitions are
+   * read from their start (device states of the old log skip nothing: see {@link GeofenceTracker}).
+   */
+  private void readAgainFromTheStart(Collection<TopicPartition> partitions) {
+    log.warn("geofence evaluation: {} was deleted and created again; reading its partitions {} from their start", telemetryTopic,
+        partitionIds(partitions));
+    partitions.forEach(processed::remove);
+    consumer.seekToBeginning(partitions);
   }
 
   @Override
