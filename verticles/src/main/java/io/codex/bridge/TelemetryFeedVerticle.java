@@ -103,7 +103,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
           // the group's offsets of a topic deleted since may still place the consumer in the new one
-          if (!partitions.isEmpty() && identity.changed()) readAgainFromTheStart(c);
+          if (!partitions.isEmpty() && identity.changed()) readAgainFromTheStart(c, topic);
         }
       });
       while (running) {
@@ -132,10 +132,10 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
     sequence.acknowledgements();
     for (TopicPartition tp : polled.partitions()) {
-      // the consumer went back: the topic was created anew (its reset found the new log's end at
-      // best: read it all) or the log truncated (go on from where it diverged, FeedSequence.restart)
+      // the consumer went back: the topic was created anew (Kafka's consumer may have entered the
+      // new log anywhere: read it all) or its log truncated (go on from there: FeedSequence.restart)
       if (polled.records(tp).get(0).offset() < sequence.reading(tp.partition()) && identity.changed()) {
-        readAgainFromTheStart(c);
+        readAgainFromTheStart(c, topic);
         return;
       }
     }
@@ -157,10 +157,10 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   }
 
   /** The topic was created anew: every record of it is new, so each partition is read from its start. */
-  private void readAgainFromTheStart(KafkaConsumer<byte[], byte[]> c) {
+  private void readAgainFromTheStart(KafkaConsumer<byte[], byte[]> c, String topic) {
     Set<TopicPartition> assigned = c.assignment();
-    log.warn("telemetry feed: {} was deleted and created again; reading its partitions {} from their start",
-        assigned.isEmpty() ? "the topic" : assigned.iterator().next().topic(), assigned.stream().map(TopicPartition::partition).sorted().toList());
+    log.warn("telemetry feed: {} was deleted and created again; reading its partitions {} from their start", topic,
+        assigned.stream().map(TopicPartition::partition).sorted().toList());
     assigned.forEach(tp -> sequence.forget(tp.partition()));
     c.seekToBeginning(assigned);
   }
