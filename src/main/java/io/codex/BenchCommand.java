@@ -115,6 +115,11 @@ final class BenchCommand implements Callable<Integer> {
         vertx.close();
       }
     }
+    String refused = io.codex.bench.IngestBenchLauncher.preflight(http, admin);
+    if (refused != null) {
+      System.err.println("codex bench: " + refused);
+      return 1;
+    }
     return new io.codex.bench.IngestBenchLauncher().run(d.toMillis() / 1000.0,
         ConfigReader.parseDuration("--warm-up", warmUp).toMillis() / 1000.0, s, only, mqttRate, http, mqtt, kafka, admin);
   }

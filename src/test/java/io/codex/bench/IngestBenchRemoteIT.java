@@ -44,6 +44,12 @@ class IngestBenchRemoteIT {
     try (TestNode node = TestNode.start(dir.resolve("data"));
         Admin admin = Admin.create(Map.of("bootstrap.servers", node.bootstrapServers()))) {
       String token = new Tokens(node).forRole(Role.ADMIN);
+      // checked before any load: the node answers, and the token is an admin's there
+      URI api = URI.create(node.url("").replaceAll("/$", ""));
+      assertThat(IngestBenchLauncher.preflight(api, token)).isNull();
+      assertThat(IngestBenchLauncher.preflight(api, new Tokens(node).forRole(Role.VIEWER))).contains("not an admin's");
+      assertThat(IngestBenchLauncher.preflight(api, "not-a-token")).contains("refused the token (401)");
+      assertThat(IngestBenchLauncher.preflight(URI.create("http://127.0.0.1:" + TestNode.freePort()), token)).contains("did not answer");
       ByteArrayOutputStream captured = new ByteArrayOutputStream();
       PrintStream stdout = System.out;
       int rc;
