@@ -290,25 +290,33 @@ final class IngestBench {
     }
   }
 
-  /**
-   * The server's own ingest timer ({@code codex_ingest_kafka_ack_seconds}: records handed to the
-   * producer until Kafka acknowledged the last one), as {count, sum in seconds}.
-   */
-  private double[] kafkaAck() {
+  /** The server's {@code /metrics} (one scrape, read with the admin token); null when not read. */
+  private String scrape() {
     try {
       HttpResponse<String> r = metricsClient.send(HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10))
           .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
-      double count = 0;
-      double sum = 0;
-      for (String line : r.body().split("\n")) {
-        if (line.startsWith("codex_ingest_kafka_ack_seconds_count")) count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        if (line.startsWith("codex_ingest_kafka_ack_seconds_sum")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-      return new double[] {count, sum};
+      if (r.statusCode() == 200) return r.body();
+      System.err.println("(the server's metrics were not read: " + r.statusCode() + ")");
     } catch (Exception e) {
       System.err.println("(the server's metrics were not read: " + e + ")");
-      return null;
     }
+    return null;
+  }
+
+  /**
+   * The server's own ingest timer ({@code codex_ingest_kafka_ack_seconds}: records handed to the
+   * producer until Kafka acknowledged the last one) in a scrape, as {count, sum in seconds}; null
+   * without a scrape.
+   */
+  static double[] kafkaAck(String scrape) {
+    if (scrape == null) return null;
+    double count = 0;
+    double sum = 0;
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith("codex_ingest_kafka_ack_seconds_count")) count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith("codex_ingest_kafka_ack_seconds_sum")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+    return new double[] {count, sum};
   }
 
   /** CPU time of this process (the load generators), in ms, read as the server's and Mosquitto's are. */
@@ -326,7 +334,7 @@ final class IngestBench {
    */
   private void settle(BenchServer server, String load, java.util.concurrent.Callable<LoadResult> slice) throws Exception {
     for (int i = 0; i < MAX_SETTLE_SLICES; i++) {
-      kafkaAck();
+      scrape();
       long cpu0 = server.cpuMillis();
       long jit0 = server.compilerCpuMillis();
       slice.call();
@@ -361,7 +369,7 @@ final class IngestBench {
   /** Notes the server's CPU time and Kafka ack timer before a scenario. */
   private void mark(BenchServer server) {
     // the scrape first: its CPU (and what the JIT compiles for it) is not the load's
-    kafkaAck = kafkaAck();
+    kafkaAck = kafkaAck(scrape());
     ownCpuAtStart = ownCpuMillis();
     cpuAtStart = server.cpuMillis();
     jitAtStart = server.compilerCpuMillis();
@@ -374,7 +382,8 @@ final class IngestBench {
     // depends far less on what else the machine runs than a rate does; and how much of the
     // answer time was Kafka's (linger + broker round trip)
     long cpu = server.cpuMillis() - cpuAtStart;
-    double[] now = kafkaAck();
+    String scrape = scrape();
+    double[] now = kafkaAck(scrape);
     String extra = r.records() > 0 && cpuAtStart >= 0 ? String.format("  server-cpu=%.1fus/rec", cpu * 1000.0 / r.records()) : "";
     long jit = server.compilerCpuMillis() - jitAtStart;
     // a JVM still compiling measures the compiler too: say how much of the server's CPU it took
@@ -388,7 +397,7 @@ final class IngestBench {
       ackMeanMs.put(r.name(), ackMs);
       extra += String.format("  kafka-ack-mean=%.2fms", ackMs);
     }
-    long memory = serverMemoryMb(server);
+    long memory = server.local() ? server.rssMb() : jvmMemoryUsedMb(scrape);
     if (memory >= 0) extra += (server.local() ? "  server-rss=" : "  server-jvm-memory=") + memory + "MB";
     String line = r.line(extra + stolenSince.since());
     out.add(line);
@@ -420,17 +429,12 @@ final class IngestBench {
    * use (heap and non-heap, {@code jvm_memory_used_bytes} on {@code /metrics}); -1 when unknown.
    */
   private long serverMemoryMb(BenchServer server) {
-    if (server.local()) return server.rssMb();
-    try {
-      HttpResponse<String> r = metricsClient.send(HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? jvmMemoryUsedMb(r.body()) : -1;
-    } catch (Exception e) {
-      return -1;
-    }
+    return server.local() ? server.rssMb() : jvmMemoryUsedMb(scrape());
   }
 
   /** The sum of {@code jvm_memory_used_bytes} in a Prometheus scrape, in MB; -1 when absent. */
   static long jvmMemoryUsedMb(String scrape) {
+    if (scrape == null) return -1;
     double bytes = 0;
     boolean seen = false;
     for (String line : scrape.split("\n")) {

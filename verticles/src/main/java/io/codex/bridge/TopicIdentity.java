@@ -45,8 +45,4 @@ public final class TopicIdentity {
       return false;
     }
   }
-
-  public String topic() {
-    return topic;
-  }
 }
