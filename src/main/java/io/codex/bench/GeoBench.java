@@ -277,13 +277,8 @@ public final class GeoBench {
       java.net.http.HttpClient c = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
       String body = c.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort + "/metrics"))
           .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      double hits = 0;
-      double misses = 0;
-      for (String line : body.split("\n")) {
-        if (line.startsWith("codex_geocode_cache_total{result=\"hit\"")) hits = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        if (line.startsWith("codex_geocode_cache_total{result=\"miss\"")) misses = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-      return new Cache(hits, misses);
+      return new Cache(PrometheusText.sum(body, "codex_geocode_cache_total{result=\"hit\"").orElse(0),
+          PrometheusText.sum(body, "codex_geocode_cache_total{result=\"miss\"").orElse(0));
     }
 
     double hitPercentSince(Cache before) {

@@ -310,13 +310,8 @@ final class IngestBench {
    */
   static double[] kafkaAck(String scrape) {
     if (scrape == null) return null;
-    double count = 0;
-    double sum = 0;
-    for (String line : scrape.split("\n")) {
-      if (line.startsWith("codex_ingest_kafka_ack_seconds_count")) count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      if (line.startsWith("codex_ingest_kafka_ack_seconds_sum")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-    }
-    return new double[] {count, sum};
+    return new double[] {PrometheusText.sum(scrape, "codex_ingest_kafka_ack_seconds_count").orElse(0),
+        PrometheusText.sum(scrape, "codex_ingest_kafka_ack_seconds_sum").orElse(0)};
   }
 
   /** CPU time of this process (the load generators), in ms, read as the server's and Mosquitto's are. */
@@ -435,16 +430,10 @@ final class IngestBench {
   /** The sum of {@code jvm_memory_used_bytes} in a Prometheus scrape, in MB; -1 when absent. */
   static long jvmMemoryUsedMb(String scrape) {
     if (scrape == null) return -1;
-    double bytes = 0;
-    boolean seen = false;
-    for (String line : scrape.split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{") || line.startsWith("jvm_memory_used_bytes ")) {
-        bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        seen = true;
-      }
-    }
-    return seen ? (long) (bytes / (1 << 20)) : -1;
+    java.util.OptionalDouble bytes = PrometheusText.sum(scrape, "jvm_memory_used_bytes{", "jvm_memory_used_bytes ");
+    return bytes.isPresent() ? (long) (bytes.getAsDouble() / (1 << 20)) : -1;
   }
+
 
   /** {@code bXXXX-}: as long as {@code bench-}, so the records keep their size, and new on every run. */
   static String runPrefix() {
