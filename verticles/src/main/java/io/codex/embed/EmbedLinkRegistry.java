@@ -42,6 +42,11 @@ public final class EmbedLinkRegistry implements Shareable {
     return applied[0];
   }
 
+  /** Forgets every link (the links topic was created anew and is read again from its start). */
+  public void clear() {
+    slots.clear();
+  }
+
   public State state(String id) {
     Slot s = slots.get(id);
     if (s == null) return State.UNKNOWN;

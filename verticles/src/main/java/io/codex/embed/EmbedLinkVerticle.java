@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code codex.embed-links}: reads every partition from the beginning (no consumer group: each node
  * holds every link), is "started" once it has caught up with what the topic held at start, and
  * then applies each creation and revocation as it arrives, so that a link revoked on one node is
- * refused by every node within milliseconds. Expired links are forgotten once a minute.
+ * refused by every node within milliseconds. Expired links are forgotten once a minute. When the
+ * topic is deleted and created again, the links it held are forgotten and the new topic read instead.
  */
 public final class EmbedLinkVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(EmbedLinkVerticle.class);
@@ -29,7 +30,10 @@ public final class EmbedLinkVerticle extends VerticleBase {
   public Future<?> start() {
     registry = EmbedLinkRegistry.shared(vertx);
     vertx.setPeriodic(SWEEP_MS, id -> registry.forgetExpired(Instant.now()));
-    replica = new CompactedTopicReplica(vertx, KafkaSettings.from(config()), Topic.EMBED_LINKS, this::onRecord);
+    replica = new CompactedTopicReplica(vertx, KafkaSettings.from(config()), Topic.EMBED_LINKS, this::onRecord, () -> {
+      registry.clear();
+      log.warn("embed links emptied: their topic was created anew");
+    });
     return replica.start().onSuccess(v -> log.info("embed links ready [links: {}]", registry.size()));
   }
 

@@ -43,6 +43,20 @@ public final class DeviceRegistry implements Shareable {
     return applied[0];
   }
 
+  /**
+   * Forgets every entry (the registry topic was created anew and is read again from its start).
+   *
+   * @return the ids of the devices that were live
+   */
+  public List<String> clear() {
+    List<String> live = new java.util.ArrayList<>();
+    slots.forEach((id, s) -> {
+      if (s.entry() != null) live.add(id);
+    });
+    slots.clear();
+    return live;
+  }
+
   /** The live entry, absent when unknown or revoked. */
   public Optional<DeviceEntry> find(String deviceId) {
     Slot s = slots.get(deviceId);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Keeps this node's {@link DeviceRegistry} in step with the compacted topic {@code codex.devices}:
  * reads every partition from the beginning (no consumer group: each node holds the whole
  * registry), and is "started" only once it has caught up with what the topic held at start, so
- * that a restarted node authenticates every device it knew before.
+ * that a restarted node authenticates every device it knew before. When the topic is deleted and
+ * created again, every device it knew is revoked on this node and the new topic read instead.
  */
 public final class DeviceRegistryVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DeviceRegistryVerticle.class);
@@ -30,8 +31,18 @@ public final class DeviceRegistryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = DeviceRegistry.shared(vertx);
-    replica = new CompactedTopicReplica(vertx, KafkaSettings.from(config()), Topic.DEVICES, this::onRecord);
+    replica = new CompactedTopicReplica(vertx, KafkaSettings.from(config()), Topic.DEVICES, this::onRecord, this::forgetAll);
     return replica.start().onSuccess(v -> log.info("device registry ready [devices: {}]", registry.size()));
+  }
+
+  /** The topic was created anew: every device known so far is gone (its MQTT sessions close), until read again. */
+  private void forgetAll() {
+    List<String> gone = registry.clear();
+    for (String deviceId : gone) {
+      vertx.eventBus().publish(Addresses.DEVICES_CHANGED, new DeviceChange(deviceId, DeviceChange.Kind.REVOKED, false, List.of()),
+          new DeliveryOptions().setLocalOnly(true));
+    }
+    log.warn("device registry emptied: its topic was created anew [devices forgotten: {}]", gone.size());
   }
 
   private void onRecord(KafkaConsumerRecord<String, String> rec) {

@@ -76,6 +76,18 @@ class ShareLinksTest {
   }
 
   @Test
+  void aClearedRegistryTakesTheNewTopicsLowerOffsets() {
+    EmbedLinkRegistry r = new EmbedLinkRegistry();
+    Instant now = Instant.parse("2026-11-25T10:00:00Z");
+    EmbedLink link = link("AAAAAAAAAAAAAAAAAAAAAA", now.plusSeconds(60));
+    r.apply(link.id(), link, 40);
+    r.clear();
+    assertThat(r.state(link.id())).isEqualTo(EmbedLinkRegistry.State.UNKNOWN);
+    assertThat(r.apply(link.id(), null, 0)).as("a revocation at offset 0 of the topic created anew").isTrue();
+    assertThat(r.state(link.id())).isEqualTo(EmbedLinkRegistry.State.REVOKED);
+  }
+
+  @Test
   void storedLinksRoundTripAndThePublicViewHidesClaims() {
     EmbedLink link = link("AAAAAAAAAAAAAAAAAAAAAA", Instant.parse("2026-11-26T10:00:00Z"));
     assertThat(EmbedLink.fromStored(new io.vertx.core.json.JsonObject(link.toStored().encode()))).isEqualTo(link);

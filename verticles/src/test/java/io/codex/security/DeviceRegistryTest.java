@@ -51,6 +51,23 @@ class DeviceRegistryTest {
   }
 
   @Test
+  void clearForgetsEveryDeviceAndNamesTheLiveOnes() {
+    DeviceRegistry reg = new DeviceRegistry();
+    String secret = SecretHasher.newSecret();
+    reg.apply("dev-1", device("dev-1", secret), 7);
+    reg.apply("dev-2", device("dev-2", secret), 8);
+    reg.apply("dev-2", null, 9);
+
+    assertThat(reg.clear()).containsExactly("dev-1");
+
+    assertThat(reg.find("dev-1")).isEmpty();
+    assertThat(reg.size()).isZero();
+    String again = SecretHasher.newSecret();
+    assertThat(reg.apply("dev-1", device("dev-1", again), 0)).as("offset 0 of the topic created anew").isTrue();
+    assertThat(reg.verify("dev-1", again)).isPresent();
+  }
+
+  @Test
   void olderOffsetDoesNotUndoNewerChange() {
     DeviceRegistry reg = new DeviceRegistry();
     String newSecret = SecretHasher.newSecret();

@@ -52,6 +52,17 @@ public final class GeofenceRegistry implements Shareable {
     return applied[0];
   }
 
+  /**
+   * Forgets every fence (the geofences topic was created anew and is read again from its start);
+   * counted as deletions, so that evaluators sweep their state.
+   */
+  public void clear() {
+    int live = size();
+    slots.clear();
+    deletions.addAndGet(live);
+    changes.incrementAndGet();
+  }
+
   /** The live fence with this id. */
   public Optional<GeofenceIndex.Entry> find(String id) {
     Slot s = slots.get(id);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code codex.geofences}: every partition from the beginning (no consumer group: every node holds
  * every fence), "started" once caught up with what the topic held at start, then each creation and
  * deletion as it arrives, so that a fence written on one node is evaluated and listed on every
- * node within milliseconds.
+ * node within milliseconds. When the topic is deleted and created again, the fences it held are
+ * forgotten and the new topic read instead.
  */
 public final class GeofenceRegistryVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(GeofenceRegistryVerticle.class);
@@ -26,7 +27,10 @@ public final class GeofenceRegistryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = GeofenceRegistry.shared(vertx);
-    replica = new CompactedTopicReplica(vertx, KafkaSettings.from(config()), Topic.GEOFENCES, this::onRecord);
+    replica = new CompactedTopicReplica(vertx, KafkaSettings.from(config()), Topic.GEOFENCES, this::onRecord, () -> {
+      registry.clear();
+      log.warn("geofences emptied: their topic was created anew");
+    });
     return replica.start().onSuccess(v -> log.info("geofences ready [geofences: {}]", registry.size()));
   }
 
