@@ -7,8 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -129,7 +130,10 @@ public final class ProducedTelemetry implements Shareable {
   }
 
   private final AtomicInteger readers = new AtomicInteger();
-  private final ArrayBlockingQueue<Entry> acknowledged = new ArrayBlockingQueue<>(CAPACITY);
+  // lock-free: the producer's I/O thread adds every record it acknowledges, and any wait there (a
+  // lock the feed's thread holds while it takes the queue) holds up every acknowledgement behind it
+  private final ConcurrentLinkedQueue<Entry> acknowledged = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
   private final Counter produced;
   private final Counter decoded;
 
@@ -164,7 +168,7 @@ public final class ProducedTelemetry implements Shareable {
 
   /** A feed stopped; with none left, nothing more is kept and what was is dropped. */
   void close() {
-    if (readers.decrementAndGet() == 0) acknowledged.clear();
+    if (readers.decrementAndGet() == 0) drainTo(new ArrayList<>());
   }
 
   /**
@@ -173,13 +177,27 @@ public final class ProducedTelemetry implements Shareable {
    */
   public void acknowledged(int partition, long offset, Entry e) {
     if (readers.get() == 0 || partition < 0 || offset < 0) return;
+    // full: the feed reads this record back from Kafka instead
+    if (waiting.incrementAndGet() > CAPACITY) {
+      waiting.decrementAndGet();
+      return;
+    }
     e.partition = partition;
     e.offset = offset;
-    acknowledged.offer(e);   // full: the feed reads this record back from Kafka instead
+    acknowledged.offer(e);
   }
 
   /** Moves the acknowledged records waiting into {@code into} (the feed's thread). */
   int drainTo(Collection<Entry> into) {
-    return acknowledged.drainTo(into);
+    // those waiting now: the I/O thread may keep adding while they are taken
+    int max = waiting.get();
+    int n = 0;
+    Entry e;
+    while (n < max && (e = acknowledged.poll()) != null) {
+      into.add(e);
+      n++;
+    }
+    if (n > 0) waiting.addAndGet(-n);
+    return n;
   }
 }
