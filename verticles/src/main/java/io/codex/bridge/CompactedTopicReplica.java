@@ -79,7 +79,9 @@ public final class CompactedTopicReplica {
           reader = new Reader();
           return reader.start();
         })
-        .onSuccess(v -> watchTimer = vertx.setPeriodic(WATCH_INTERVAL.toMillis(), t -> check()));
+        .onSuccess(v -> watchTimer = vertx.setPeriodic(WATCH_INTERVAL.toMillis(), t -> check()))
+        // a verticle whose start failed is not stopped: its consumer and admin client are closed here
+        .onFailure(t -> close());
   }
 
   private Future<Uuid> topicId() {
