@@ -434,7 +434,6 @@ final class IngestBench {
     return bytes.isPresent() ? (long) (bytes.getAsDouble() / (1 << 20)) : -1;
   }
 
-
   /** {@code bXXXX-}: as long as {@code bench-}, so the records keep their size, and new on every run. */
   static String runPrefix() {
     String digits = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);

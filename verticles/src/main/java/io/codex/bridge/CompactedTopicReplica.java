@@ -1,6 +1,5 @@
 package io.codex.bridge;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -12,12 +11,9 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +40,12 @@ public final class CompactedTopicReplica {
   private final String topic;
   private final Handler<KafkaConsumerRecord<String, String>> onRecord;
   private final Runnable onRecreated;
-  private Context context;
   private Admin admin;
-  private Uuid topicId;
+  // asked on worker threads, one task at a time (executeBlocking runs a context's tasks in order)
+  private TopicIdentity identity;
   private Reader reader;
   private long watchTimer = -1;
   private boolean checking;
-  private boolean missingLogged;
   private boolean closed;
 
   /**
@@ -69,13 +64,11 @@ public final class CompactedTopicReplica {
 
   /** Subscribes and completes once caught up with the topic as it was at start (or fails after 60 s). */
   public Future<Void> start() {
-    context = vertx.getOrCreateContext();
     admin = Admin.create(kafka.adminConfig());
+    identity = new TopicIdentity(admin, topic);
     // the id first: a topic recreated after this is read from its start by the first check
-    return topicId()
-        .recover(t -> Future.succeededFuture(null))
-        .compose(id -> {
-          topicId = id;
+    return vertx.executeBlocking(identity::changed)
+        .compose(first -> {
           reader = new Reader();
           return reader.start();
         })
@@ -84,35 +77,15 @@ public final class CompactedTopicReplica {
         .onFailure(t -> close());
   }
 
-  private Future<Uuid> topicId() {
-    return Future.fromCompletionStage(admin.describeTopics(List.of(topic)).topicNameValues().get(topic).toCompletionStage(), context)
-        .map(TopicDescription::topicId);
-  }
-
   /** Asks the cluster for the topic's id; reads the topic anew when it is not the one being read. */
   private void check() {
     // not before the first catch-up: the watch starts after it (and reads the topic anew if need be)
     if (checking || closed || watchTimer < 0) return;
     checking = true;
-    topicId().onComplete(ar -> {
+    // a topic that cannot be described (missing for now) is not a new one: the replica stays as it is
+    vertx.executeBlocking(identity::changed).onComplete(ar -> {
       checking = false;
-      if (closed) return;
-      if (ar.failed()) {
-        if (!missingLogged) {
-          log.warn("topic {} cannot be described ({}); this node keeps its replica as it is until the topic is back",
-              topic, ar.cause().toString());
-        }
-        missingLogged = true;
-        return;
-      }
-      missingLogged = false;
-      Uuid now = ar.result();
-      if (topicId == null) {
-        topicId = now;
-      } else if (!topicId.equals(now)) {
-        topicId = now;
-        readAnew();
-      }
+      if (!closed && ar.succeeded() && ar.result()) readAnew();
     });
   }
 

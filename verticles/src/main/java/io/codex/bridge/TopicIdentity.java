@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * again under the same name has a new id, its offsets start again from 0, and Kafka's consumer may
  * then be anywhere in the new log (its group's old offsets, or the new log's end when it takes the
  * change for a truncation). Asks the cluster each time ({@link #changed}), so it is meant for the
- * rare moments a consumer has reason to wonder: an assignment, a read below its position. Blocks
+ * rare moments a consumer has reason to wonder (an assignment, a read below its position) or for
+ * a watch every few seconds ({@link CompactedTopicReplica}). Logs each failure to ask. Blocks
  * for at most 10 s: a consumer thread's tool, never an event loop's. Not thread-safe.
  */
 public final class TopicIdentity {
