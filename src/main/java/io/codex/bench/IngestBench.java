@@ -390,7 +390,7 @@ final class IngestBench {
     if (now != null && kafkaAck != null && now[0] > kafkaAck[0]) {
       double ackMs = (now[1] - kafkaAck[1]) / (now[0] - kafkaAck[0]) * 1000;
       ackMeanMs.put(r.name(), ackMs);
-      extra += String.format("  kafka-ack-mean=%.2fms", ackMs);
+      extra += String.format("  kafka-ack-mean=%.2fms", ackMs) + producerSplit(scrape);
     }
     long memory = server.local() ? server.rssMb() : jvmMemoryUsedMb(scrape);
     if (memory >= 0) extra += (server.local() ? "  server-rss=" : "  server-jvm-memory=") + memory + "MB";
@@ -425,6 +425,21 @@ final class IngestBench {
    */
   private long serverMemoryMb(BenchServer server) {
     return server.local() ? server.rssMb() : jvmMemoryUsedMb(scrape());
+  }
+
+  /**
+   * Where the Kafka ack went, from the node's producer: a record's mean wait before its produce
+   * request left (linger, or a request still out) and the requests' mean round trip, as
+   * {@code "  kafka-record-wait=…ms  kafka-request=…ms"}; empty when the scrape lacks them or the
+   * producer sent nothing. Kafka's own averages, over the node's last 5-10 s (its producer's
+   * {@code metrics.sample.window.ms}): the end of the scenario.
+   */
+  static String producerSplit(String scrape) {
+    if (scrape == null) return "";
+    double wait = PrometheusText.sum(scrape, "kafka_producer_record_queue_time_avg{", "kafka_producer_record_queue_time_avg ").orElse(Double.NaN);
+    double request = PrometheusText.sum(scrape, "kafka_producer_request_latency_avg{", "kafka_producer_request_latency_avg ").orElse(Double.NaN);
+    if (Double.isNaN(wait) || Double.isNaN(request)) return "";
+    return String.format("  kafka-record-wait=%.2fms  kafka-request=%.2fms", wait, request);
   }
 
   /** The sum of {@code jvm_memory_used_bytes} in a Prometheus scrape, in MB; -1 when absent. */

@@ -48,4 +48,17 @@ class IngestBenchTest {
     assertEquals(150, IngestBench.jvmMemoryUsedMb(scrape));
     assertEquals(-1, IngestBench.jvmMemoryUsedMb("codex_up 1\n"));
   }
+
+  @Test
+  void theKafkaAckIsSplitIntoTheRecordsWaitAndTheRequestFromTheProducersOwnMetrics() {
+    String scrape = "# TYPE kafka_producer_record_queue_time_avg gauge\n"
+        + "kafka_producer_record_queue_time_avg{client_id=\"codex-producer\",kafka_version=\"4.4.0\"} 1.0716\n"
+        + "kafka_producer_request_latency_avg{client_id=\"codex-producer\",kafka_version=\"4.4.0\"} 0.638\n"
+        + "kafka_producer_request_latency_max{client_id=\"codex-producer\",kafka_version=\"4.4.0\"} 9.0\n";
+    assertEquals("  kafka-record-wait=1.07ms  kafka-request=0.64ms", IngestBench.producerSplit(scrape));
+    // a producer that has sent nothing yet reports NaN: no split rather than "NaN ms"
+    assertEquals("", IngestBench.producerSplit(scrape.replace("1.0716", "NaN")));
+    assertEquals("", IngestBench.producerSplit("codex_up 1\n"));
+    assertEquals("", IngestBench.producerSplit(null));
+  }
 }

@@ -89,6 +89,8 @@ public record KafkaSettings(
     m.put("max.block.ms", "0");
     m.put("metadata.max.idle.ms", Long.toString(java.time.Duration.ofDays(1).toMillis()));
     m.put("buffer.memory", Long.toString(bufferMemory));
+    // its averages on /metrics (record wait, request round trip…) cover the last 5-10 s, not 30-60 s
+    m.put("metrics.sample.window.ms", "5000");
     m.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     m.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
     return m;

@@ -90,7 +90,8 @@ class KafkaSettingsTest {
         .containsEntry("acks", "all")
         .containsEntry("enable.idempotence", "true")
         .containsEntry("compression.type", "lz4")
-        .containsEntry("linger.ms", "1");
+        .containsEntry("linger.ms", "1")
+        .as("its averages on /metrics are recent: two samples of 5 s").containsEntry("metrics.sample.window.ms", "5000");
     assertThat(Integer.parseInt(p.get("max.in.flight.requests.per.connection")))
         .as("idempotence requires at most 5 in flight").isBetween(1, 5);
   }
