@@ -87,7 +87,7 @@ class IngestBenchRemoteIT {
         assertThat(m.find()).as("a line for %s in%n%s", scenario, out).isTrue();
         String line = m.group();
         assertThat(Long.parseLong(m.group(2).replace(",", ""))).as(line).isPositive();
-        assertThat(line).contains("errors=0", "kafka-ack-mean=", "server-jvm-memory=").doesNotContain("server-cpu=", "server-rss=");
+        assertThat(line).contains("errors=0", "kafka-ack-mean=", "kafka-record-wait=", "kafka-request=", "server-jvm-memory=").doesNotContain("server-cpu=", "server-rss=");
       }
       assertThat(out).containsPattern("kafka-raw +1 producer +records/s= +[\\d,]+")
           .containsPattern("ratio http-100rec / kafka-raw +=")
