@@ -30,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.codex.bridge.SharedAdmin;
 import io.codex.bridge.SharedProducer;
 import io.codex.bridge.Topic;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -70,6 +71,7 @@ public final class Platform implements AutoCloseable {
   private Vertx vertx;
   private final io.vertx.core.transport.Transport transport;
   private SharedProducer producer;
+  private SharedAdmin admin;
   private KafkaClientMetrics producerMetrics;
   /** This node's meter registry (what GET /metrics serves), its own even when nodes share a JVM (tests). */
   private final String registryName = "codex-" + REGISTRIES.incrementAndGet();
@@ -160,9 +162,8 @@ public final class Platform implements AutoCloseable {
       throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getCause().getMessage(), e.getCause());
     }
     KafkaSettings kafka = KafkaSettings.from(config);
-    try (TopicAdmin admin = new TopicAdmin(vertx, kafka)) {
-      await(admin.ensureTopics(), "creating the Kafka topics at " + kafka.bootstrapServers());
-    }
+    admin = SharedAdmin.create(vertx, kafka);
+    await(new TopicAdmin(vertx, kafka).ensureTopics(), "creating the Kafka topics at " + kafka.bootstrapServers());
     producer = SharedProducer.create(vertx, kafka);
     producerMetrics = new KafkaClientMetrics(producer.raw());
     producerMetrics.bindTo(NodeMetrics.registry(vertx));
@@ -299,6 +300,13 @@ public final class Platform implements AutoCloseable {
           return null;
         });
         producer = null;
+      }
+      if (admin != null) {
+        quietly(() -> {
+          admin.close();
+          return null;
+        });
+        admin = null;
       }
       quietly(() -> await(vertx.close(), "closing vert.x"));
       vertx = null;

@@ -144,7 +144,6 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (admin != null) admin.close();
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return closed.andThen(ar -> {
       if (geocoding != null) geocoding.release(vertx);

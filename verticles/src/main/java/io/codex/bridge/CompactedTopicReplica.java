@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,6 @@ public final class CompactedTopicReplica {
   private final String topic;
   private final Handler<KafkaConsumerRecord<String, String>> onRecord;
   private final Runnable onRecreated;
-  private Admin admin;
   // asked on worker threads, one task at a time (executeBlocking runs a context's tasks in order)
   private TopicIdentity identity;
   private Reader reader;
@@ -64,8 +62,7 @@ public final class CompactedTopicReplica {
 
   /** Subscribes and completes once caught up with the topic as it was at start (or fails after 60 s). */
   public Future<Void> start() {
-    admin = Admin.create(kafka.adminConfig());
-    identity = new TopicIdentity(admin, topic);
+    identity = new TopicIdentity(SharedAdmin.of(vertx), topic);
     // the id first: a topic recreated after this is read from its start by the first check
     return vertx.executeBlocking(identity::changed)
         .compose(first -> {
@@ -73,7 +70,7 @@ public final class CompactedTopicReplica {
           return reader.start();
         })
         .onSuccess(v -> watchTimer = vertx.setPeriodic(WATCH_INTERVAL.toMillis(), t -> check()))
-        // a verticle whose start failed is not stopped: its consumer and admin client are closed here
+        // a verticle whose start failed is not stopped: its consumer is closed here
         .onFailure(t -> close());
   }
 
@@ -101,13 +98,7 @@ public final class CompactedTopicReplica {
   public Future<Void> close() {
     closed = true;
     if (watchTimer >= 0) vertx.cancelTimer(watchTimer);
-    Future<Void> readerClosed = reader == null ? Future.succeededFuture() : reader.close();
-    Admin a = admin;
-    if (a == null) return readerClosed;
-    return readerClosed.eventually(() -> vertx.executeBlocking(() -> {
-      a.close(Duration.ofSeconds(5));
-      return null;
-    }).mapEmpty());
+    return reader == null ? Future.succeededFuture() : reader.close();
   }
 
   /** One consumer reading the topic from its start; records from a reader that was replaced are ignored. */

@@ -59,7 +59,8 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private boolean readOwnRecords;
   private FeedSequence sequence;
   private EventBus eventBus;
-  private Map<String, Object> adminConfig;
+  /** The node's admin client, asked on the feed's thread whether the topic was created anew. */
+  private Admin admin;
 
   @Override
   public Future<?> start() {
@@ -75,7 +76,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
     props.put("fetch.max.wait.ms", "100");
     props.remove("key.deserializer");
     props.remove("value.deserializer");
-    adminConfig = kafka.adminConfig();
+    admin = SharedAdmin.of(vertx);
     produced = ProducedTelemetry.of(vertx);
     // reading its own records back, the feed takes no acknowledgements, and none are kept for it
     if (!readOwnRecords) produced.open();
@@ -92,7 +93,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   }
 
   private void run(KafkaConsumer<byte[], byte[]> c, String topic) {
-    try (c; Admin admin = Admin.create(adminConfig)) {
+    try (c) {
       TopicIdentity identity = new TopicIdentity(admin, topic);
       c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
         @Override

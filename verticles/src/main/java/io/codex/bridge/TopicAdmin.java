@@ -16,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the platform's topics at start and answers whether Kafka is reachable. Kafka's admin
- * client is asynchronous; its futures are bridged back to the caller's Vert.x context.
+ * Creates the platform's topics at start and answers whether Kafka is reachable, with the node's
+ * {@link SharedAdmin}. Kafka's admin client is asynchronous; its futures are bridged back to the
+ * caller's Vert.x context.
  */
-public final class TopicAdmin implements AutoCloseable {
+public final class TopicAdmin {
   private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
   private final Vertx vertx;
@@ -29,7 +30,7 @@ public final class TopicAdmin implements AutoCloseable {
   public TopicAdmin(Vertx vertx, KafkaSettings settings) {
     this.vertx = vertx;
     this.settings = settings;
-    this.admin = Admin.create(settings.adminConfig());
+    this.admin = SharedAdmin.of(vertx);
   }
 
   /** Creates every missing topic of {@link Topic}; existing ones are left as they are. */
@@ -67,10 +68,5 @@ public final class TopicAdmin implements AutoCloseable {
   public Future<Integer> ping(Duration timeout) {
     var f = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).nodes();
     return Future.fromCompletionStage(f.toCompletionStage(), vertx.getOrCreateContext()).map(c -> c.size());
-  }
-
-  @Override
-  public void close() {
-    admin.close(Duration.ofSeconds(2));
   }
 }

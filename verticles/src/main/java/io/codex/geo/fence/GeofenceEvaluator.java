@@ -79,6 +79,7 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
   private final GeofenceConfig cfg;
   private final KafkaSettings kafka;
   private final SharedProducer producer;
+  private final Admin admin;
   private final GeofenceRegistry registry;
   private final GeofenceMetrics metrics;
   private final String telemetryTopic;
@@ -100,11 +101,12 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
   /** Paused partitions: where evaluation stopped (what came after was skipped, not evaluated). */
   private final Map<TopicPartition, Long> stoppedAt = new HashMap<>();
 
-  GeofenceEvaluator(GeofenceConfig cfg, KafkaSettings kafka, SharedProducer producer, GeofenceRegistry registry,
+  GeofenceEvaluator(GeofenceConfig cfg, KafkaSettings kafka, SharedProducer producer, Admin admin, GeofenceRegistry registry,
       GeofenceMetrics metrics) {
     this.cfg = cfg;
     this.kafka = kafka;
     this.producer = producer;
+    this.admin = admin;
     this.registry = registry;
     this.metrics = metrics;
     this.telemetryTopic = kafka.topic(Topic.TELEMETRY);
@@ -122,8 +124,7 @@ final class GeofenceEvaluator implements Runnable, ConsumerRebalanceListener {
     props.put("fetch.max.wait.ms", "100");
     props.remove("key.deserializer");
     props.remove("value.deserializer");
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        Admin admin = Admin.create(kafka.adminConfig())) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
       identity = new TopicIdentity(admin, telemetryTopic);
       c.subscribe(List.of(telemetryTopic), this);

@@ -1,6 +1,7 @@
 package io.codex.geo.fence;
 
 import io.codex.bridge.KafkaSettings;
+import io.codex.bridge.SharedAdmin;
 import io.codex.bridge.SharedProducer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,7 +25,7 @@ public final class GeofenceEvaluatorVerticle extends VerticleBase {
   public Future<?> start() {
     GeofenceConfig cfg = GeofenceConfig.from(config());
     evaluator = new GeofenceEvaluator(cfg, KafkaSettings.from(config()), SharedProducer.of(vertx),
-        GeofenceRegistry.shared(vertx), GeofenceMetrics.shared(vertx));
+        SharedAdmin.of(vertx), GeofenceRegistry.shared(vertx), GeofenceMetrics.shared(vertx));
     thread = new Thread(evaluator, "codex-geofence-evaluator");
     thread.setDaemon(true);
     thread.start();
