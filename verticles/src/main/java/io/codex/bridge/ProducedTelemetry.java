@@ -151,8 +151,7 @@ public final class ProducedTelemetry implements Shareable {
 
   /** The node's instance. */
   public static ProducedTelemetry of(Vertx vertx) {
-    return (ProducedTelemetry) vertx.sharedData().getLocalMap("codex.bridge")
-        .computeIfAbsent(KEY, k -> new ProducedTelemetry(NodeMetrics.registry(vertx)));
+    return (ProducedTelemetry) NodeLocal.map(vertx).computeIfAbsent(KEY, k -> new ProducedTelemetry(NodeMetrics.registry(vertx)));
   }
 
   /** Counts published records: built from this node's entries, decoded from Kafka. */

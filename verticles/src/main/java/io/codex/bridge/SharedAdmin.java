@@ -23,19 +23,13 @@ public final class SharedAdmin implements Shareable, AutoCloseable {
   /** Creates the node's admin client and makes it the one {@link #of} returns. */
   public static SharedAdmin create(Vertx vertx, KafkaSettings settings) {
     SharedAdmin a = new SharedAdmin(Admin.create(settings.adminConfig()));
-    Object prev = vertx.sharedData().getLocalMap("codex.bridge").putIfAbsent(KEY, a);
-    if (prev != null) {
-      a.admin.close(Duration.ZERO);
-      throw new IllegalStateException("this Vertx already has a shared admin client");
-    }
+    NodeLocal.register(vertx, KEY, a, "admin client", () -> a.admin.close(Duration.ZERO));
     return a;
   }
 
   /** The node's admin client (not to be closed by its users). */
   public static Admin of(Vertx vertx) {
-    Object a = vertx.sharedData().getLocalMap("codex.bridge").get(KEY);
-    if (a == null) throw new IllegalStateException("no shared admin client: the launcher creates it before deploying verticles");
-    return ((SharedAdmin) a).admin;
+    return ((SharedAdmin) NodeLocal.get(vertx, KEY, "admin client")).admin;
   }
 
   @Override

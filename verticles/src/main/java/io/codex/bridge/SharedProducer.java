@@ -39,18 +39,12 @@ public final class SharedProducer implements Shareable, AutoCloseable {
     props.remove("key.serializer");
     props.remove("value.serializer");
     SharedProducer p = new SharedProducer(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()));
-    Object prev = vertx.sharedData().getLocalMap("codex.bridge").putIfAbsent(KEY, p);
-    if (prev != null) {
-      p.producer.close(Duration.ZERO);
-      throw new IllegalStateException("this Vertx already has a shared producer");
-    }
+    NodeLocal.register(vertx, KEY, p, "producer", () -> p.producer.close(Duration.ZERO));
     return p;
   }
 
   public static SharedProducer of(Vertx vertx) {
-    Object p = vertx.sharedData().getLocalMap("codex.bridge").get(KEY);
-    if (p == null) throw new IllegalStateException("no shared producer: the launcher creates it before deploying verticles");
-    return (SharedProducer) p;
+    return (SharedProducer) NodeLocal.get(vertx, KEY, "producer");
   }
 
   public Producer<String, byte[]> raw() {
