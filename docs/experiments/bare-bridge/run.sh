@@ -8,7 +8,7 @@
 set -euo pipefail
 ROUNDS=${1:-5}; SLICE=${2:-4}; WARM=${3:-60}
 HERE=$(cd "$(dirname "$0")" && pwd); JAR=$(cd "$HERE/../../.." && pwd)/src/target/codex.jar
-WORK=$(mktemp -d); trap 'kill $BARE $CODEX 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); trap 'kill ${BARE:-} ${CODEX:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 javac -cp "$JAR" -d "$WORK/classes" "$HERE"/*.java "$HERE"/io/codex/bench/*.java
 CP="$JAR:$WORK/classes"
 HTTP_PORT=28080 java -Xmx512m -Xms64m -cp "$CP" BareBridge 21883 29092 > "$WORK/bare.log" 2>&1 & BARE=$!
