@@ -4,6 +4,7 @@
 # A/B of two builds or settings sees the same moods of the machine (docs/benchmarks.md, "The live
 # feed and what it costs"). Needs wrk.
 # Usage: two-nodes.sh ROUNDS SECONDS_PER_TURN WARM_UP_SECONDS "ENV_A" JAR_A "ENV_B" JAR_B
+#   ENV_A, ENV_B: NAME=value settings for that node, separated by ";" (a value may hold spaces)
 #   e.g. two-nodes.sh 8 4 60 "X=1" src/target/codex.jar "CODEX_KAFKA_PRODUCER_LINGER_MS=0" src/target/codex.jar
 # Env: CONNS (wrk connections, default 64).
 set -euo pipefail
@@ -13,7 +14,8 @@ WORK=$(mktemp -d); PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 javac -cp "$JAR_A" -d "$WORK/classes" "$HERE"/io/codex/bench/*.java
 start() { # name env jar http-port mqtt-port kafka-port
-  env $2 CODEX_DATA_DIR="$WORK/$1" CODEX_HTTP_PORT=$4 CODEX_MQTT_PORT=$5 CODEX_KAFKA_EMBEDDED_PORT=$6 \
+  local settings; IFS=';' read -r -a settings <<< "$2"
+  env "${settings[@]}" CODEX_DATA_DIR="$WORK/$1" CODEX_HTTP_PORT=$4 CODEX_MQTT_PORT=$5 CODEX_KAFKA_EMBEDDED_PORT=$6 \
     CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT=$(( $6 + 1 )) java -jar "$3" run > "$WORK/$1.log" 2>&1 &
   PIDS+=($!)
 }

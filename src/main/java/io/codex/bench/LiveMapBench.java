@@ -173,7 +173,7 @@ public final class LiveMapBench {
     long last = 0;
     long t0 = System.nanoTime();
     Window worst = null;
-    long liveMin = Long.MAX_VALUE;   // G1 old generation: where a leak would pile up
+    long liveMin = Long.MAX_VALUE;   // the old generation (either collector's): where a leak would pile up
     long liveMax = 0;
     while ((System.nanoTime() - t0) / 1e9 < soak.toSeconds()) {
       Window w = measure(10);
@@ -183,7 +183,7 @@ public final class LiveMapBench {
       min = Math.min(min, last);
       max = Math.max(max, last);
       String metrics = metrics(server);
-      long live = metric(metrics, "jvm_memory_used_bytes\\{[^}]*id=\"G1 Old Gen\"[^}]*}") >> 20;
+      long live = metric(metrics, "jvm_memory_used_bytes\\{[^}]*id=\"(?:G1 Old Gen|PS Old Gen|Tenured Gen)\"[^}]*}") >> 20;
       long direct = metric(metrics, "jvm_buffer_memory_used_bytes\\{[^}]*id=\"direct\"[^}]*}") >> 20;
       liveMin = Math.min(liveMin, live);
       liveMax = Math.max(liveMax, live);

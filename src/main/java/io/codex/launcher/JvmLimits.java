@@ -3,6 +3,7 @@ package io.codex.launcher;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Keeps {@code run} within the configured memory even when started as a bare
@@ -11,6 +12,8 @@ import java.util.List;
  */
 public final class JvmLimits {
   static final String RELAUNCHED = "codex.relaunched";
+  /** A JVM option that chooses the garbage collector, such as {@code -XX:+UseG1GC}. */
+  private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w+GC");
 
   private JvmLimits() {}
 
@@ -28,12 +31,15 @@ public final class JvmLimits {
     flags.add("-Xms64m");
     flags.add("-XX:MaxDirectMemorySize=" + (s.maxDirectMemory() >> 20) + "m");
     flags.add("-XX:+ExitOnOutOfMemoryError");
-    // idle memory goes back to the OS instead of staying committed
-    flags.add("-XX:+UseG1GC");
-    flags.add("-XX:G1PeriodicGCInterval=30000");
+    List<String> options = s.jvmOptions().isBlank() ? List.of() : List.of(s.jvmOptions().trim().split("\\s+"));
+    // the parallel collector unless jvm.options names one: on two cores it gave HTTP ingest 10-16 %
+    // more records/s than G1, whose write barriers and concurrent threads compete with the event
+    // loops (docs/benchmarks.md, "Garbage collector"); G1 ("-XX:+UseG1GC
+    // -XX:G1PeriodicGCInterval=30000") gives idle memory back to the OS, which this one does not
+    if (options.stream().noneMatch(o -> COLLECTOR.matcher(o).matches())) flags.add("-XX:+UseParallelGC");
     flags.add("-XX:MaxMetaspaceSize=256m");
     flags.add("-Xss512k");
-    if (!s.jvmOptions().isBlank()) flags.addAll(List.of(s.jvmOptions().trim().split("\\s+")));
+    flags.addAll(options);
     return flags;
   }
 

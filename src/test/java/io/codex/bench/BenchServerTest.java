@@ -64,8 +64,11 @@ class BenchServerTest {
 
   @Test
   void startsTheServerWithTheJvmSettingsRunWouldTakeFromTheEnvironment() {
-    assertThat(BenchServer.runJvmFlags(Map.of())).contains("-Xmx512m", "-XX:+UseG1GC").doesNotContain("-Xlog:gc");
+    assertThat(BenchServer.runJvmFlags(Map.of())).contains("-Xmx512m", "-XX:+UseParallelGC").doesNotContain("-Xlog:gc");
     assertThat(BenchServer.runJvmFlags(Map.of("CODEX_JVM_MAX_HEAP", "1g", "CODEX_JVM_OPTIONS", "-Xlog:gc -XX:+AlwaysPreTouch")))
-        .contains("-Xmx1024m", "-Xlog:gc", "-XX:+AlwaysPreTouch").doesNotContain("-Xmx512m");
+        .contains("-Xmx1024m", "-Xlog:gc", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC").doesNotContain("-Xmx512m");
+    // a collector named in jvm.options replaces the default one (two would stop the JVM from starting)
+    assertThat(BenchServer.runJvmFlags(Map.of("CODEX_JVM_OPTIONS", "-XX:+UseG1GC -XX:G1PeriodicGCInterval=30000")))
+        .contains("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=30000").doesNotContain("-XX:+UseParallelGC");
   }
 }
