@@ -8,21 +8,17 @@
 set -euo pipefail
 ROUNDS=${1:-5}; SLICE=${2:-4}; WARM=${3:-60}
 HERE=$(cd "$(dirname "$0")" && pwd); JAR=$(cd "$HERE/../../.." && pwd)/src/target/codex.jar
-WORK=$(mktemp -d); trap 'kill ${BARE:-} ${CODEX:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+source "$HERE/codex-nodes.sh"
 javac -cp "$JAR" -d "$WORK/classes" "$HERE"/*.java "$HERE"/io/codex/bench/*.java
 CP="$JAR:$WORK/classes"
-HTTP_PORT=28080 java -Xmx512m -Xms64m -cp "$CP" BareBridge 21883 29092 > "$WORK/bare.log" 2>&1 & BARE=$!
-CODEX_DATA_DIR="$WORK/codex" CODEX_HTTP_PORT=18080 CODEX_MQTT_PORT=11883 CODEX_KAFKA_EMBEDDED_PORT=39092 \
-  CODEX_KAFKA_EMBEDDED_CONTROLLER_PORT=39093 java -jar "$JAR" run > "$WORK/codex.log" 2>&1 & CODEX=$!
+HTTP_PORT=28080 java -Xmx512m -Xms64m -cp "$CP" BareBridge 21883 29092 > "$WORK/bare.log" 2>&1 & PIDS+=($!)
+start_codex codex "" "$JAR" 18080 11883 39092
 for _ in $(seq 60); do grep -q 'codex ready' "$WORK/codex.log" && grep -q 'bare bridge ready' "$WORK/bare.log" && break; sleep 1; done
-ADMIN=$(CODEX_DATA_DIR="$WORK/codex" java -jar "$JAR" token --role admin 2>/dev/null)
-for i in $(seq 0 15); do
-  secret=$(curl -sf -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-    -d "{\"deviceId\":\"bench-$i\"}" localhost:18080/api/v1/devices | sed 's/.*"secret":"\([^"]*\)".*/\1/')
-  echo "bench-$i $secret telemetry/bench-$i" >> "$WORK/creds"
-done
+provision codex "$JAR" 18080
 echo "== MQTT QoS 1, 16 connections x window 10, turns of ${SLICE}s"
-java -cp "$CP" io.codex.bench.MqttTurns "$ROUNDS" "$SLICE" "$WARM" codex:11883:"$WORK/creds" bare:21883:- 2>&1 | grep -v SLF4J
+java -cp "$CP" io.codex.bench.MqttTurns "$ROUNDS" "$SLICE" "$WARM" codex:11883:"$WORK/codex.creds" bare:21883:- 2>&1 | grep -v SLF4J
 echo "== HTTP, 100 records a request, ${CONNS:-64} connections, turns of ${SLICE}s"
-java -cp "$CP" io.codex.bench.HttpTurns "$ROUNDS" "$SLICE" "$WARM" codex=http://127.0.0.1:18080/api/v1/telemetry="$WORK/creds" \
+java -cp "$CP" io.codex.bench.HttpTurns "$ROUNDS" "$SLICE" "$WARM" codex=http://127.0.0.1:18080/api/v1/telemetry="$WORK/codex.creds" \
   bare=http://127.0.0.1:28080/api/v1/telemetry=- 2>&1 | grep -v SLF4J
