@@ -153,4 +153,66 @@ class TelemetryFeedIT {
       }
     }
   }
+
+  /** A meter of the feed's Kafka consumer on {@code /metrics}, summed over its other tags. */
+  private static double feedConsumerMetric(TestNode node, String name) {
+    Http.Response r = Http.get(node.url("/metrics"), null);
+    return r.body().lines().filter(l -> l.startsWith(name + "{") && l.contains("client_id=\"codex-consumer-codex-feed-"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /**
+   * A node that writes does not fetch its own records back: the feed publishes them from Kafka's
+   * acknowledgements and its consumer pauses the partitions it has caught up with, so it receives a
+   * small part of the bytes the node produced. A record another writer adds afterwards, while the
+   * node is idle, still reaches the feed.
+   */
+  @Test
+  void aWritingNodeDoesNotFetchItsOwnRecordsBackAndStillSeesOtherWriters() throws Exception {
+    try (TestNode a = TestNode.start(dir.resolve("solo"))) {
+      String secret = gateway(a, "gw-s");
+      List<TelemetryRecord> fed = new CopyOnWriteArrayList<>();
+      MessageConsumer<TelemetryRecord> onA = feed(a, fed);
+      try {
+        // the feed knows where to start in each partition once it has read a record there
+        List<String> first = send(a, "gw-s", secret, 20);
+        Eventually.within(Duration.ofSeconds(20), "the feed has the first records",
+            () -> fed.stream().map(TelemetryRecord::id).toList().containsAll(first));
+        double producedBefore = a.metric("kafka_producer_outgoing_byte_total");
+        double fetchedBefore = feedConsumerMetric(a, "kafka_consumer_incoming_byte_total");
+        List<String> acked = send(a, "gw-s", secret, 400);
+        Eventually.within(Duration.ofSeconds(20), "the feed has every record",
+            () -> fed.stream().map(TelemetryRecord::id).toList().containsAll(acked));
+        // Kafka's client metrics are gauges read when /metrics is scraped; the consumer's count
+        // includes its fetch requests' answers, empty or not
+        double produced = a.metric("kafka_producer_outgoing_byte_total") - producedBefore;
+        double fetched = feedConsumerMetric(a, "kafka_consumer_incoming_byte_total") - fetchedBefore;
+        assertThat(produced).as("bytes the node's producer sent").isGreaterThan(200_000);
+        assertThat(fetched).as("bytes the feed's consumer received, against %.0f produced", produced).isLessThan(produced / 5);
+        assertThat(a.metric("codex_feed_records_total", "read", "produced")).as("own records, from the acknowledgements")
+            .isGreaterThanOrEqualTo(acked.size());
+
+        // another writer, while the node writes nothing: a record in the partition of a device the node wrote for
+        TelemetryRecord last = fed.get(fed.size() - 1);
+        String stranger = java.util.UUID.randomUUID().toString();
+        JsonObject value = new JsonObject().put("id", stranger).put("deviceId", last.deviceId())
+            .put("timestamp", "2026-11-28T00:00:00.000Z").put("receivedAt", "2026-11-28T00:00:00.000Z").put("sensorType", "gps")
+            .put("payload", new JsonObject().put("seq", -1));
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", a.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("codex.telemetry", last.partition(), last.deviceId(),
+              value.encode())).get();
+        }
+        Duration took = Eventually.within(Duration.ofSeconds(5), "the other writer's record reaches the feed",
+            () -> fed.stream().anyMatch(r -> r.id().equals(stranger)));
+        assertThat(fed.get(fed.size() - 1).id()).isEqualTo(stranger);
+        System.out.printf("feed: %.0f bytes fetched for %.0f produced; another writer's record published after %d ms%n", fetched,
+            produced, took.toMillis());
+      } finally {
+        onA.unregister();
+      }
+    }
+  }
 }

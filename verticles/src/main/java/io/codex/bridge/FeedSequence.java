@@ -42,6 +42,8 @@ final class FeedSequence {
   private long[] next = new long[0];
   /** Per partition, where the consumer reads next: after its last record, or where it was sent. */
   private long[] reading = new long[0];
+  /** Per partition, when an acknowledgement of it was last taken ({@link System#nanoTime}); 0 when never. */
+  private long[] acknowledgedAt = new long[0];
   @SuppressWarnings("unchecked")
   private ArrayDeque<ProducedTelemetry.Entry>[] waiting = new ArrayDeque[0];
   private int waitingCount;
@@ -55,9 +57,11 @@ final class FeedSequence {
   /** Takes the acknowledgements that arrived since the last call. */
   void acknowledgements() {
     produced.drainTo(drained);
+    long now = drained.isEmpty() ? 0 : System.nanoTime();
     for (ProducedTelemetry.Entry e : drained) {
       int p = e.partition();
       grow(p);
+      acknowledgedAt[p] = now;
       if (next[p] >= 0 && e.offset() < next[p]) continue;   // the consumer read it already
       ArrayDeque<ProducedTelemetry.Entry> q = waiting[p];
       if (waitingCount >= MAX_WAITING) continue;            // read from Kafka when its turn comes
@@ -154,6 +158,23 @@ final class FeedSequence {
     waiting[partition].clear();
   }
 
+  /**
+   * Whether every record of the partition up to this node's latest acknowledgement in it has been
+   * published: where to publish next is known, the consumer reads from there, and no acknowledgement
+   * waits beyond a gap (offsets only Kafka can tell, written by another node). Nothing here needs
+   * fetching then, until a new acknowledgement shows a gap, or until another node writes after this
+   * node's latest record, which only fetching can tell.
+   */
+  boolean caughtUp(int partition) {
+    return partition < next.length && next[partition] >= 0 && reading[partition] == next[partition]
+        && waiting[partition].isEmpty();
+  }
+
+  /** When an acknowledgement of this partition was last taken ({@link System#nanoTime}); 0 when never. */
+  long acknowledgedAt(int partition) {
+    return partition < acknowledgedAt.length ? acknowledgedAt[partition] : 0;
+  }
+
   /** Where the consumer reads a partition next, as far as the sequence knows; -1 when not known. */
   long reading(int partition) {
     return partition < reading.length ? reading[partition] : -1;
@@ -190,6 +211,7 @@ final class FeedSequence {
     int from = next.length;
     next = Arrays.copyOf(next, partition + 1);
     reading = Arrays.copyOf(reading, partition + 1);
+    acknowledgedAt = Arrays.copyOf(acknowledgedAt, partition + 1);
     waiting = Arrays.copyOf(waiting, partition + 1);
     for (int p = from; p <= partition; p++) {
       next[p] = -1;

@@ -49,6 +49,7 @@ class FeedSequenceTest {
   @Test
   void ownRecordsArePublishedAtTheirOffsetsAndTheConsumerSkipsOverThem() {
     sequence.acknowledgements();
+    assertThat(sequence.caughtUp(0)).as("where to start is not known yet: the consumer must read").isFalse();
     assertThat(sequence.read(0, 10, record("other").value(), out)).isTrue();
     ack(0, 11, record("mine-a"));
     ack(0, 12, record("mine-b"));
@@ -56,6 +57,7 @@ class FeedSequenceTest {
     assertThat(sequence.followAcknowledged(out)).as("the consumer goes on after them")
         .containsExactly(new FeedSequence.Seek(0, 13));
     assertThat(published()).containsExactly("other@0:10", "mine-a@0:11", "mine-b@0:12");
+    assertThat(sequence.caughtUp(0)).as("all up to the latest acknowledgement published: nothing to fetch").isTrue();
 
     sequence.read(0, 13, record("other-2").value(), out);
     assertThat(sequence.followAcknowledged(out)).isEmpty();
@@ -103,11 +105,13 @@ class FeedSequenceTest {
     sequence.acknowledgements();
     assertThat(sequence.followAcknowledged(out)).as("offset 1 is still to be read").isEmpty();
     assertThat(published()).containsExactly("other@3:0");
+    assertThat(sequence.caughtUp(3)).as("a gap before the acknowledgements: the consumer must fetch it").isFalse();
 
     sequence.read(3, 1, record("other-1").value(), out);
     sequence.read(3, 2, a.value(), out);
     assertThat(sequence.followAcknowledged(out)).as("the consumer is past the gap: read on to 4").containsExactly(new FeedSequence.Seek(3, 4));
     assertThat(published()).containsExactly("other-1@3:1", "mine-a@3:2", "mine-b@3:3");
+    assertThat(sequence.caughtUp(3)).isTrue();
     assertThat(count("produced")).as("both built from ingest's entries, the first as the consumer read it").isEqualTo(2);
   }
 
@@ -118,6 +122,7 @@ class FeedSequenceTest {
     sequence.acknowledgements();
     assertThat(sequence.followAcknowledged(out)).isEmpty();
     assertThat(published()).as("where the feed starts in partition 1 is not known yet").isEmpty();
+    assertThat(sequence.caughtUp(1)).isFalse();
 
     sequence.read(1, 4, record("older").value(), out);
     assertThat(sequence.followAcknowledged(out)).containsExactly(new FeedSequence.Seek(1, 7));
