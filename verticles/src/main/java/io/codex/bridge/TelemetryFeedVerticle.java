@@ -51,6 +51,11 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   /** How long a poll waits at most: this node's own records are published at least this often. */
   private static final Duration POLL = Duration.ofMillis(20);
+  /**
+   * How long a poll waits when every partition is paused, so nothing can come from Kafka: this
+   * node's records, acknowledged meanwhile, go out in smaller and more even batches.
+   */
+  private static final Duration PAUSED_POLL = Duration.ofMillis(5);
   /** Batches handed to the event loop and not yet published; the feed's thread waits beyond. */
   static final int BATCHES = 4;
   /** Records in a batch at most: one event-loop task publishes them. */
@@ -163,7 +168,8 @@ public final class TelemetryFeedVerticle extends VerticleBase {
   }
 
   private void poll(KafkaConsumer<byte[], byte[]> c, String topic, TopicIdentity identity) throws InterruptedException {
-    ConsumerRecords<byte[], byte[]> polled = c.poll(POLL);
+    boolean allPaused = !readOwnRecords && c.paused().size() == c.assignment().size() && !c.assignment().isEmpty();
+    ConsumerRecords<byte[], byte[]> polled = c.poll(allPaused ? PAUSED_POLL : POLL);
     sequence.acknowledgements();
     for (TopicPartition tp : polled.partitions()) {
       // the consumer went back: the topic was created anew (Kafka's consumer may have entered the
