@@ -21,11 +21,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * node's feed publishes every record of both, once, in Kafka's order, as an independent consumer
  * reads them. Node a's feed publishes its own records at the offsets Kafka acknowledged and reads
  * node b's from Kafka, so the two sources interleave within each partition; node b runs with
- * {@code feed.readOwnRecords: true} and reads every record back from Kafka, its own too.
+ * {@code feed.readOwnRecords: true} and reads every record back from Kafka, its own too. And a
+ * node that writes alone does not fetch its own records back (its feed pauses the partitions it
+ * has caught up with), yet still sees a record another writer adds.
  */
 class TelemetryFeedIT {
   @TempDir
@@ -194,16 +201,14 @@ class TelemetryFeedIT {
 
         // another writer, while the node writes nothing: a record in the partition of a device the node wrote for
         TelemetryRecord last = fed.get(fed.size() - 1);
-        String stranger = java.util.UUID.randomUUID().toString();
+        String stranger = UUID.randomUUID().toString();
         JsonObject value = new JsonObject().put("id", stranger).put("deviceId", last.deviceId())
             .put("timestamp", "2026-11-28T00:00:00.000Z").put("receivedAt", "2026-11-28T00:00:00.000Z").put("sensorType", "gps")
             .put("payload", new JsonObject().put("seq", -1));
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.put("bootstrap.servers", a.bootstrapServers());
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
-            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
-          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("codex.telemetry", last.partition(), last.deviceId(),
-              value.encode())).get();
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+          producer.send(new ProducerRecord<>("codex.telemetry", last.partition(), last.deviceId(), value.encode())).get();
         }
         Duration took = Eventually.within(Duration.ofSeconds(5), "the other writer's record reaches the feed",
             () -> fed.stream().anyMatch(r -> r.id().equals(stranger)));
