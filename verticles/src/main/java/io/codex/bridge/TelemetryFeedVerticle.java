@@ -231,7 +231,8 @@ public final class TelemetryFeedVerticle extends VerticleBase {
       long elapsed = at == null ? 0 : now - at;
       boolean caughtUp = sequence.caughtUp(tp.partition());
       if (paused.contains(tp)) {
-        boolean quiet = elapsed >= RECHECK_NANOS && now - sequence.acknowledgedAt(tp.partition()) >= RECHECK_NANOS;
+        long acknowledged = sequence.acknowledgedAt(tp.partition());   // 0: never
+        boolean quiet = elapsed >= RECHECK_NANOS && (acknowledged == 0 || now - acknowledged >= RECHECK_NANOS);
         if (!caughtUp || quiet || elapsed >= PAUSED_AT_MOST_NANOS) resume.add(tp);
         continue;
       }
