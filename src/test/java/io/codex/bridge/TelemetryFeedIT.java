@@ -161,11 +161,9 @@ class TelemetryFeedIT {
     }
   }
 
-  /** A meter of the feed's Kafka consumer on {@code /metrics}, summed over its other tags. */
-  private static double feedConsumerMetric(TestNode node, String name) {
-    Http.Response r = Http.get(node.url("/metrics"), null);
-    return r.body().lines().filter(l -> l.startsWith(name + "{") && l.contains("client_id=\"codex-consumer-codex-feed-"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  /** The client id of the node's feed consumer, whose Kafka meters carry it as {@code client_id}. */
+  private static String feedClientId(TestNode node) {
+    return "codex-consumer-codex-feed-" + node.platform.config().getJsonObject("node").getString("id");
   }
 
   /**
@@ -186,14 +184,15 @@ class TelemetryFeedIT {
         Eventually.within(Duration.ofSeconds(20), "the feed has the first records",
             () -> fed.stream().map(TelemetryRecord::id).toList().containsAll(first));
         double producedBefore = a.metric("kafka_producer_outgoing_byte_total");
-        double fetchedBefore = feedConsumerMetric(a, "kafka_consumer_incoming_byte_total");
+        double fetchedBefore = a.metric("kafka_consumer_incoming_byte_total", "client_id", feedClientId(a));
+        assertThat(fetchedBefore).as("the feed consumer's meter, which read the first records").isPositive();
         List<String> acked = send(a, "gw-s", secret, 400);
         Eventually.within(Duration.ofSeconds(20), "the feed has every record",
             () -> fed.stream().map(TelemetryRecord::id).toList().containsAll(acked));
         // Kafka's client metrics are gauges read when /metrics is scraped; the consumer's count
         // includes its fetch requests' answers, empty or not
         double produced = a.metric("kafka_producer_outgoing_byte_total") - producedBefore;
-        double fetched = feedConsumerMetric(a, "kafka_consumer_incoming_byte_total") - fetchedBefore;
+        double fetched = a.metric("kafka_consumer_incoming_byte_total", "client_id", feedClientId(a)) - fetchedBefore;
         assertThat(produced).as("bytes the node's producer sent").isGreaterThan(200_000);
         assertThat(fetched).as("bytes the feed's consumer received, against %.0f produced", produced).isLessThan(produced / 5);
         assertThat(a.metric("codex_feed_records_total", "read", "produced")).as("own records, from the acknowledgements")

@@ -245,11 +245,14 @@ public final class TelemetryFeedVerticle extends VerticleBase {
       c.pause(pause);
       pause.forEach(tp -> pausedOrResumedAt.put(tp, now));
     }
-    if (!resume.isEmpty()) {
-      c.resume(resume);
-      resume.forEach(tp -> pausedOrResumedAt.put(tp, now));
-      readSinceResumed.removeAll(resume);
-    }
+    if (!resume.isEmpty()) resume(c, resume, now);
+  }
+
+  /** Fetches these partitions again, and notes when (feed's thread only). */
+  private void resume(KafkaConsumer<byte[], byte[]> c, Collection<TopicPartition> partitions, long now) {
+    c.resume(partitions);
+    partitions.forEach(tp -> pausedOrResumedAt.put(tp, now));
+    readSinceResumed.removeAll(partitions);
   }
 
   /** The topic was created anew: every record of it is new, so each partition is read from its start. */
@@ -259,7 +262,7 @@ public final class TelemetryFeedVerticle extends VerticleBase {
         assigned.stream().map(TopicPartition::partition).sorted().toList());
     assigned.forEach(tp -> sequence.forget(tp.partition()));
     c.seekToBeginning(assigned);
-    c.resume(assigned);
+    resume(c, assigned, System.nanoTime());
   }
 
   /** Publishes a batch on the verticle's event loop, once fewer than {@link #BATCHES} wait there. */
