@@ -167,6 +167,9 @@ public final class Platform implements AutoCloseable {
     producer = SharedProducer.create(vertx, kafka);
     producerMetrics = new KafkaClientMetrics(producer.raw());
     producerMetrics.bindTo(NodeMetrics.registry(vertx));
+    io.micrometer.core.instrument.FunctionCounter.builder("codex.kafka.producer.early.sends", producer, SharedProducer::earlySends)
+        .description("produce requests sent before the linger was up, because kafka.producer.earlySendRecords records waited")
+        .register(NodeMetrics.registry(vertx));
     producer.warmUp(java.util.Arrays.stream(Topic.values()).map(kafka::topic).toList(), STEP_TIMEOUT);
     // in stages, each stage's verticles side by side: the replicas (state every node holds) and the
     // live map first — the map subscribes to the feed before the feed starts — then the feed, then

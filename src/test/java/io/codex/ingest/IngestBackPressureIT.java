@@ -25,17 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The node's bound on records handed to Kafka and not yet acknowledged, while Kafka's
  * acknowledgements are slow (the producer holds records for {@link #SLOW_ACK_MS} before sending
- * them, as if the broker answered that late): the request holding the bound waits for its acks, an
+ * them, as if the broker answered that late; with no early send, which would let the bound's
+ * records leave before the linger): the request holding the bound waits for its acks, an
  * MQTT QoS 1 message waits with its PUBACK held, another HTTP request gets 503 with Retry-After
  * after the bounded wait, QoS 0 messages beyond the bound are dropped and counted, and nothing
  * refused reaches Kafka. (With the broker down instead, records fail at once: KafkaOutageIT.)
  */
-class IngestBackPressureIT {
+public class IngestBackPressureIT {
   static final int BOUND = 100;
   static final int SLOW_ACK_MS = 8000;
   @TempDir Path dir;
 
-  static String records(String marker, int n) {
+  /** {@code n} records of device pump-1, payload.marker {@code marker-0} … {@code marker-(n-1)}, as a JSON array. */
+  public static String records(String marker, int n) {
     JsonArray a = new JsonArray();
     for (int i = 0; i < n; i++) {
       a.add(new JsonObject().put("deviceId", "pump-1").put("timestamp", System.currentTimeMillis()).put("sensorType", "flow")
@@ -53,7 +55,7 @@ class IngestBackPressureIT {
   void overTheBoundHttpGets503WithRetryAfterQos1WaitsAndQos0IsDroppedAndCounted() throws Exception {
     try (TestNode node = TestNode.start(dir.resolve("data"), TestNode.Ports.free(), Map.of(
         "ingest.maxInflightRecords", BOUND, "ingest.http.maxRecords", BOUND, "ingest.http.maxWait", "300ms",
-        "kafka.producer.lingerMs", SLOW_ACK_MS))) {
+        "kafka.producer.lingerMs", SLOW_ACK_MS, "kafka.producer.earlySendRecords", 0))) {
       String secret = new Devices(node).create("pump-1");
       String auth = Http.basic("pump-1", secret);
       String url = node.url("/api/v1/telemetry");

@@ -28,9 +28,11 @@ public final class SharedProducer implements Shareable, AutoCloseable {
   private static final int METADATA_RETRIES = 40;
 
   private final Producer<String, byte[]> producer;
+  private final EarlySend early;   // null: requests leave on the linger only
 
-  private SharedProducer(Producer<String, byte[]> producer) {
+  private SharedProducer(Producer<String, byte[]> producer, int earlySendRecords) {
     this.producer = producer;
+    this.early = EarlySend.start(producer, earlySendRecords);
   }
 
   /** Creates the node's producer and makes it the one {@link #of} returns. */
@@ -38,8 +40,12 @@ public final class SharedProducer implements Shareable, AutoCloseable {
     Map<String, Object> props = new java.util.HashMap<>(settings.producerConfig());
     props.remove("key.serializer");
     props.remove("value.serializer");
-    SharedProducer p = new SharedProducer(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()));
-    NodeLocal.register(vertx, KEY, p, "producer", () -> p.producer.close(Duration.ZERO));
+    SharedProducer p = new SharedProducer(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
+        settings.lingerMs() > 0 ? settings.earlySendRecords() : 0);
+    NodeLocal.register(vertx, KEY, p, "producer", () -> {
+      p.stopEarlySend();
+      p.producer.close(Duration.ZERO);
+    });
     return p;
   }
 
@@ -53,11 +59,29 @@ public final class SharedProducer implements Shareable, AutoCloseable {
 
   /** Sends on the producer's I/O thread; the callback runs there too (hop to a context yourself). */
   public void send(ProducerRecord<String, byte[]> record, Callback callback) {
+    EarlySend e = early;
     try {
-      producer.send(record, callback);
-    } catch (RuntimeException e) {
-      callback.onCompletion(null, e);
+      if (e == null) {
+        producer.send(record, callback);
+      } else {
+        producer.send(record, (meta, err) -> {
+          e.completed();
+          callback.onCompletion(meta, err);
+        });
+        e.handedOver();
+      }
+    } catch (RuntimeException ex) {
+      callback.onCompletion(null, ex);
     }
+  }
+
+  /** How many times records were sent before the linger was up ({@code kafka.producer.earlySendRecords}). */
+  public long earlySends() {
+    return early == null ? 0 : early.earlySends();
+  }
+
+  private void stopEarlySend() {
+    if (early != null) early.close();
   }
 
   /** For low-rate writes (registry, audit): completes on the caller's context. */
@@ -101,6 +125,7 @@ public final class SharedProducer implements Shareable, AutoCloseable {
   /** Flushes what is buffered (waits for the acks) and closes. */
   @Override
   public void close() {
+    stopEarlySend();
     producer.flush();
     producer.close(Duration.ofSeconds(10));
   }

@@ -33,6 +33,17 @@ class KafkaSettingsTest {
     assertThat(s.clientId()).isEqualTo("codex");
     assertThat(s.replicationFactor()).isEqualTo(1);
     assertThat(s.compression()).isEqualTo("lz4");
+    assertThat(s.lingerMs()).isEqualTo(1);
+    assertThat(s.earlySendRecords()).isEqualTo(64);
+  }
+
+  @Test
+  void rejectsNegativeEarlySendRecordsNamingTheKey() {
+    JsonObject cfg = minimal().put("producer", new JsonObject().put("earlySendRecords", -1));
+
+    assertThatThrownBy(() -> KafkaSettings.from(kafka(cfg)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("kafka.producer.earlySendRecords: ");
   }
 
   @Test
