@@ -223,6 +223,18 @@ final class BenchServer implements AutoCloseable {
   public void close() throws Exception {
     if (process == null) return;
     process.destroy();
-    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    // the broker's log of a full run is several GB: only server.log stays, next to where it was
+    deleteRecursively(dataDir);
+  }
+
+  static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) return;
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
   }
 }

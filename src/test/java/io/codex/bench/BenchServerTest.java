@@ -33,6 +33,18 @@ class BenchServerTest {
   }
 
   @Test
+  void removesTheServersDataWhenDoneSoRunsDoNotFillTheDisk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path data = tmp.resolve("data");
+    java.nio.file.Files.createDirectories(data.resolve("kafka/codex.telemetry-0"));
+    java.nio.file.Files.writeString(data.resolve("kafka/codex.telemetry-0/00000000000000000000.log"), "records");
+    java.nio.file.Files.writeString(tmp.resolve("server.log"), "log");
+    BenchServer.deleteRecursively(data);
+    assertThat(data).doesNotExist();
+    assertThat(tmp.resolve("server.log")).as("the server's log stays").exists();
+    BenchServer.deleteRecursively(data);   // already gone: nothing to do
+  }
+
+  @Test
   void groupsTheServersThreadsByWhatTheyDo() {
     // names as /proc shows them: cut to 15 characters
     assertThat(BenchServer.threadGroup("vert.x-eventloo")).isEqualTo("event loops");
