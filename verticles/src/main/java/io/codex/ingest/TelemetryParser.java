@@ -286,14 +286,33 @@ public final class TelemetryParser {
 
   /**
    * {@code yyyy-MM-ddTHH:mm:ss.SSSZ} for 0 ≤ ms ≤ year 9999, written directly: this runs for every
-   * record, and java.time's formatter costs several times more.
+   * record, and java.time's formatter costs several times more. The text up to the second is kept
+   * from the last call: records that arrive together mostly share their second (and every record
+   * of a request its {@code receivedAt}), so most calls only write the milliseconds.
    */
   static String rfc3339Millis(long epochMs) {
     long secs = epochMs / 1000;
-    int millis = (int) (epochMs % 1000);
+    SecondText s = lastSecond;
+    if (s.second != secs) {
+      s = new SecondText(secs, secondText(secs));
+      lastSecond = s;   // a record of final fields: any thread may see it, whole, or the previous one
+    }
+    byte[] b = new byte[24];
+    System.arraycopy(s.text, 0, b, 0, 20);
+    put(b, 20, (int) (epochMs % 1000), 3);
+    b[23] = 'Z';
+    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1); // ASCII digits; Latin-1 is a plain copy
+  }
+
+  private record SecondText(long second, byte[] text) {}
+
+  private static volatile SecondText lastSecond = new SecondText(-1, null);
+
+  /** {@code yyyy-MM-ddTHH:mm:ss.} of an epoch second. */
+  private static byte[] secondText(long secs) {
     java.time.LocalDate date = java.time.LocalDate.ofEpochDay(secs / 86_400);
     int secOfDay = (int) (secs % 86_400);
-    byte[] b = new byte[24];
+    byte[] b = new byte[20];
     put(b, 0, date.getYear(), 4);
     b[4] = '-';
     put(b, 5, date.getMonthValue(), 2);
@@ -306,9 +325,7 @@ public final class TelemetryParser {
     b[16] = ':';
     put(b, 17, secOfDay % 60, 2);
     b[19] = '.';
-    put(b, 20, millis, 3);
-    b[23] = 'Z';
-    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1); // ASCII digits; Latin-1 is a plain copy
+    return b;
   }
 
   private static void put(byte[] b, int at, int value, int digits) {

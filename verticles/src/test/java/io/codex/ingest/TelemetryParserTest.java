@@ -198,4 +198,18 @@ class TelemetryParserTest {
       assertThat(TelemetryParser.rfc3339Millis(ms)).isEqualTo(ref.format(Instant.ofEpochMilli(ms)));
     }
   }
+
+  @Test
+  void formatsRunsOfTheSameSecondAndTheirNeighboursExactly() {
+    java.time.format.DateTimeFormatter ref = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC);
+    // consecutive milliseconds across second, minute, day and year boundaries, then back again
+    long[] starts = {1_764_000_000_990L, 1_767_225_599_990L, 951_868_799_995L, 59_990L};
+    for (long start : starts) {
+      for (long ms = start; ms < start + 25; ms++) {
+        assertThat(TelemetryParser.rfc3339Millis(ms)).isEqualTo(ref.format(Instant.ofEpochMilli(ms)));
+      }
+      assertThat(TelemetryParser.rfc3339Millis(start)).isEqualTo(ref.format(Instant.ofEpochMilli(start)));
+    }
+  }
 }
