@@ -1,12 +1,12 @@
 package io.codex.bridge;
 
 import io.codex.api.NodeMetrics;
+import io.codex.codecs.JsonText;
 import io.codex.codecs.TelemetryRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -111,7 +111,7 @@ public final class ProducedTelemetry implements Shareable {
     /** The record, at a Kafka position. */
     public TelemetryRecord record(int partition, long offset) {
       return new TelemetryRecord(id, deviceId, timestamp, receivedAt, sensorType,
-          new String(value, payloadAt, payloadEnd - payloadAt, StandardCharsets.UTF_8),
+          JsonText.utf8(value, payloadAt, payloadEnd),   // decoded only if a consumer asks
           Double.isNaN(lat) ? null : lat, Double.isNaN(lon) ? null : lon, Double.isNaN(alt) ? null : alt, correlationId,
           partition, offset);
     }

@@ -1,5 +1,6 @@
 package io.codex.bridge;
 
+import io.codex.codecs.JsonText;
 import io.codex.codecs.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
 
@@ -21,6 +22,7 @@ final class TelemetryRecordReader {
   private static final byte[] RECEIVED_AT = JsonByteCursor.ascii("receivedAt");
   private static final byte[] SENSOR_TYPE = JsonByteCursor.ascii("sensorType");
   private static final byte[] PAYLOAD = JsonByteCursor.ascii("payload");
+  private static final JsonText EMPTY_OBJECT = JsonText.of("{}");
   private static final byte[] LOCATION = JsonByteCursor.ascii("location");
   private static final byte[] CORRELATION_ID = JsonByteCursor.ascii("correlationId");
   private static final byte[] LAT = JsonByteCursor.ascii("lat");
@@ -116,7 +118,7 @@ final class TelemetryRecordReader {
       String timestamp = null;
       String receivedAt = null;
       String sensorType = null;
-      String payload = "{}";
+      JsonText payload = EMPTY_OBJECT;
       String correlationId = null;
       double[] loc = null;
       ws();
@@ -137,7 +139,7 @@ final class TelemetryRecordReader {
           byte c = b[i];
           if (is(ks, ke, PAYLOAD)) {
             skipValue(1);
-            payload = c == 'n' ? null : new String(b, vs, i - vs, StandardCharsets.UTF_8);
+            payload = c == 'n' ? null : JsonText.utf8(b, vs, i);   // decoded only if a consumer asks
           } else if (is(ks, ke, LOCATION)) {
             if (c == '{') {
               loc = location();
@@ -171,7 +173,7 @@ final class TelemetryRecordReader {
       ws();
       if (i != b.length) return null;
       // a payload that is not an object, or a number field where a string belongs: the general path decides
-      if (payload == null || payload.charAt(0) != '{') return null;
+      if (payload == null || payload.firstChar() != '{') return null;
       return new TelemetryRecord(id, deviceId, timestamp, receivedAt, sensorType, payload,
           loc == null || Double.isNaN(loc[0]) ? null : loc[0], loc == null || Double.isNaN(loc[1]) ? null : loc[1],
           loc == null || Double.isNaN(loc[2]) ? null : loc[2], correlationId, partition, offset);

@@ -2,6 +2,7 @@ package io.codex.livemap;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.codex.codecs.JsonText;
 import io.codex.codecs.TelemetryRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +24,8 @@ final class Position {
   final String sensorType;
   final String timestamp;
   final String receivedAt;
-  final String payloadJson;
+  /** The payload as it came (decoded when the Feature is first serialised); null or blank: {@code {}}. */
+  private final JsonText payload;
   final double lon;
   final double lat;
   final Double alt;
@@ -39,7 +41,7 @@ final class Position {
     this.sensorType = r.sensorType();
     this.timestamp = r.timestamp();
     this.receivedAt = r.receivedAt();
-    this.payloadJson = r.payloadJson() == null || r.payloadJson().isBlank() ? "{}" : r.payloadJson();
+    this.payload = r.payload();
     this.lon = lon;
     this.lat = lat;
     this.alt = alt;
@@ -93,6 +95,8 @@ final class Position {
   }
 
   private byte[] serialise() {
+    String payloadJson = payload == null ? "{}" : payload.toString();
+    if (payloadJson.isBlank()) payloadJson = "{}";
     ByteArrayOutputStream out = new ByteArrayOutputStream(160 + payloadJson.length());
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
