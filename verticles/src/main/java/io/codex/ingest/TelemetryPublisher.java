@@ -12,9 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Hands normalised records to the node's producer: key deviceId (per-device order), headers
@@ -67,11 +64,11 @@ public final class TelemetryPublisher {
     AtomicReference<Exception> failure = new AtomicReference<>();
     long t0 = System.nanoTime();
     for (TelemetryParser.Parsed r : records) {
-      // from an array: exactly two slots (adding to an empty RecordHeaders grows a list of ten per record)
-      RecordHeaders headers = new RecordHeaders(new Header[] {
-          new RecordHeader("sensorType", r.sensorType().getBytes(StandardCharsets.UTF_8)),
-          new RecordHeader("timestamp", r.timestamp().getBytes(StandardCharsets.UTF_8))});
-      ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, null, receivedAtMs, r.deviceId(), r.value(), headers);
+      // headers added to the record's own list: a ProducerRecord copies any list it is given
+      ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, null, receivedAtMs, r.deviceId(), r.value(), null);
+      rec.headers()
+          .add("sensorType", r.sensorType().getBytes(StandardCharsets.UTF_8))
+          .add("timestamp", r.timestamp().getBytes(StandardCharsets.UTF_8));
       int size = r.value().length;
       ProducedTelemetry.Entry note = r.feed();   // for the live feed, once Kafka has the record
       producer.send(rec, (meta, err) -> {
