@@ -2,10 +2,10 @@ package io.codex.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codex.ingest.IngestBackPressureIT;
 import io.codex.testing.Devices;
 import io.codex.testing.Http;
 import io.codex.testing.KafkaTopics;
+import io.codex.testing.MarkedRecords;
 import io.codex.testing.TestNode;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,14 +31,14 @@ class ProducerEarlySendIT {
       double earlyBefore = node.metric("codex_kafka_producer_early_sends_total");
 
       long t0 = System.nanoTime();
-      Http.Response few = Http.send("POST", url, auth, "application/json", IngestBackPressureIT.records("few", EARLY - 5));
+      Http.Response few = Http.send("POST", url, auth, "application/json", MarkedRecords.array("pump-1", "few", EARLY - 5));
       long fewMs = (System.nanoTime() - t0) / 1_000_000;
       assertThat(few.status()).as(few.body()).isEqualTo(202);
       assertThat(fewMs).as("%d records, fewer than %d, wait for the linger", EARLY - 5, EARLY).isGreaterThanOrEqualTo(LINGER_MS - 1_000);
       assertThat(node.metric("codex_kafka_producer_early_sends_total")).isEqualTo(earlyBefore);
 
       t0 = System.nanoTime();
-      Http.Response enough = Http.send("POST", url, auth, "application/json", IngestBackPressureIT.records("enough", EARLY));
+      Http.Response enough = Http.send("POST", url, auth, "application/json", MarkedRecords.array("pump-1", "enough", EARLY));
       long enoughMs = (System.nanoTime() - t0) / 1_000_000;
       assertThat(enough.status()).as(enough.body()).isEqualTo(202);
       assertThat(enoughMs).as("%d records leave without waiting out a linger of %d ms", EARLY, LINGER_MS).isLessThan(LINGER_MS / 2);

@@ -6,8 +6,8 @@ import io.codex.testing.Devices;
 import io.codex.testing.Eventually;
 import io.codex.testing.Http;
 import io.codex.testing.KafkaTopics;
+import io.codex.testing.MarkedRecords;
 import io.codex.testing.TestNode;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,19 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * after the bounded wait, QoS 0 messages beyond the bound are dropped and counted, and nothing
  * refused reaches Kafka. (With the broker down instead, records fail at once: KafkaOutageIT.)
  */
-public class IngestBackPressureIT {
+class IngestBackPressureIT {
   static final int BOUND = 100;
   static final int SLOW_ACK_MS = 8000;
   @TempDir Path dir;
 
-  /** {@code n} records of device pump-1, payload.marker {@code marker-0} … {@code marker-(n-1)}, as a JSON array. */
-  public static String records(String marker, int n) {
-    JsonArray a = new JsonArray();
-    for (int i = 0; i < n; i++) {
-      a.add(new JsonObject().put("deviceId", "pump-1").put("timestamp", System.currentTimeMillis()).put("sensorType", "flow")
-          .put("payload", new JsonObject().put("marker", marker + "-" + i)));
-    }
-    return a.encode();
+  static String records(String marker, int n) {
+    return MarkedRecords.array("pump-1", marker, n);
   }
 
   static byte[] mqttRecord(String marker) {
